@@ -1,0 +1,24 @@
+package org.pagila.cluster;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/** Direct connections to one node, with timeouts so that a dead or frozen node answers quickly. */
+public final class Jdbc {
+    private Jdbc() {
+    }
+
+    public static Connection connect(ClusterSettings.NodeAddress node, String database, String user, String password)
+            throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("connectTimeout", "3");
+        props.setProperty("loginTimeout", "5");
+        props.setProperty("socketTimeout", "120");
+        props.setProperty("ApplicationName", "pagila-cluster");
+        return DriverManager.getConnection("jdbc:postgresql://" + node.hostPort() + "/" + database, props);
+    }
+}

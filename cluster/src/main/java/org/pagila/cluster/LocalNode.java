@@ -1,0 +1,157 @@
+package org.pagila.cluster;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** One PostgreSQL server run as local processes: its data directory, its log, and pg_ctl. */
+public final class LocalNode {
+    private final ClusterSettings.NodeAddress address;
+    private final Path dir;
+    private final PostgresBinaries binaries;
+
+    public LocalNode(ClusterSettings.NodeAddress address, Path clusterDir, PostgresBinaries binaries) {
+        this.address = address;
+        this.dir = clusterDir.resolve(address.name());
+        this.binaries = binaries;
+    }
+
+    public String name() {
+        return address.name();
+    }
+
+    public ClusterSettings.NodeAddress address() {
+        return address;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path dataDir() {
+        return dir.resolve("data");
+    }
+
+    public Path logFile() {
+        return dir.resolve("postgres.log");
+    }
+
+    public boolean isInitialized() {
+        return Files.isRegularFile(dataDir().resolve("PG_VERSION"));
+    }
+
+    public boolean isRunning() {
+        return isInitialized() && pgCtl("status").exitCode() == 0;
+    }
+
+    public void initdb(String superuserPassword) {
+        try {
+            Files.createDirectories(dir);
+            Path pwfile = dir.resolve("initdb.pw");
+            Files.writeString(pwfile, superuserPassword);
+            ServiceUser.own(dir);
+            try {
+                run(List.of(binaries.program("initdb").toString(), "-D", dataDir().toString(), "-U", Secrets.SUPERUSER,
+                        "--pwfile=" + pwfile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync"));
+            } finally {
+                Files.deleteIfExists(pwfile);
+            }
+        } catch (IOException e) {
+            throw new ClusterException("Cannot prepare " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void writeFile(String relativePath, String content) {
+        try {
+            Path file = dataDir().resolve(relativePath);
+            Files.writeString(file, content);
+            ServiceUser.own(file);
+        } catch (IOException e) {
+            throw new ClusterException("Cannot write " + relativePath + " of " + name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void appendFile(String relativePath, String content) {
+        try {
+            Files.writeString(dataDir().resolve(relativePath), content, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new ClusterException("Cannot write " + relativePath + " of " + name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void start() {
+        if (isRunning()) {
+            return;
+        }
+        if (portTaken()) {
+            throw new ClusterException("Port " + address.port() + " for " + name() + " is already taken by another program."
+                    + " Stop it, or choose other ports with PAGILA_CLUSTER_HOSTS (primary,node1,node2,node3 as host:port).");
+        }
+        ServiceUser.own(dir);
+        Shell.Result result = pgCtl("start", "-w", "-t", "120", "-l", logFile().toString());
+        if (result.exitCode() != 0) {
+            throw new ClusterException(name() + " did not start (pg_ctl exit " + result.exitCode() + "). Last log lines:\n" + tailLog());
+        }
+    }
+
+    public void stop() {
+        if (isRunning()) {
+            Shell.Result result = pgCtl("stop", "-m", "fast", "-w", "-t", "60");
+            if (result.exitCode() != 0) {
+                throw new ClusterException(name() + " did not stop: " + result.output());
+            }
+        }
+    }
+
+    /** SIGKILL of the postmaster, as a crash would. Returns the pid killed, if any. */
+    public Optional<Long> kill() {
+        Optional<Long> pid = postmasterPid();
+        pid.flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+        return pid;
+    }
+
+    public Optional<Long> postmasterPid() {
+        Path pidFile = dataDir().resolve("postmaster.pid");
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return Optional.empty();
+            }
+            return Optional.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public String tailLog() {
+        try {
+            List<String> lines = Files.readAllLines(logFile());
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + logFile() + ")";
+        }
+    }
+
+    private boolean portTaken() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address.host(), address.port()), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Shell.Result pgCtl(String... args) {
+        List<String> command = new ArrayList<>(List.of(binaries.program("pg_ctl").toString(), "-D", dataDir().toString()));
+        command.addAll(List.of(args));
+        return Shell.exec(ServiceUser.wrap(command));
+    }
+
+    private String run(List<String> command) {
+        return Shell.run(ServiceUser.wrap(command));
+    }
+}
