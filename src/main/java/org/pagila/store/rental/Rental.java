@@ -1,0 +1,37 @@
+package org.pagila.store.rental;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+
+/** A rental as the counter records it. Write model: mapped on the default (primary) persistence unit. */
+@Entity
+@Table(name = "rental")
+public class Rental extends PanacheEntityBase {
+    @Id
+    @Column(name = "rental_id")
+    @SequenceGenerator(name = "rental_seq", sequenceName = "rental_rental_id_seq", allocationSize = 1)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "rental_seq")
+    public Integer id;
+
+    @Column(name = "rental_date")
+    public OffsetDateTime rentalDate;
+
+    @Column(name = "inventory_id")
+    public Integer inventoryId;
+
+    @Column(name = "customer_id")
+    public Integer customerId;
+
+    @Column(name = "return_date")
+    public OffsetDateTime returnDate;
+
+    @Column(name = "staff_id")
+    public Integer staffId;
+}
