@@ -21,10 +21,14 @@ import org.junit.jupiter.api.Test;
  * nodes without disturbing the cluster the store tests use.
  */
 class ClusterLifecycleTest {
+    /** Other ports can be chosen (PAGILA_TEST_LIFECYCLE_HOSTS) so two checkouts can test side by side. */
+    private static final String HOSTS = Optional.ofNullable(System.getenv("PAGILA_TEST_LIFECYCLE_HOSTS"))
+            .orElse("127.0.0.1:35432,127.0.0.1:35433,127.0.0.1:35434,127.0.0.1:35435");
     private static final ClusterSettings SETTINGS = ClusterSettings.from(key -> switch (key) {
-        case "pagila.cluster.name" -> Optional.of("lifecycle");
-        case "pagila.cluster.hosts" -> Optional.of("127.0.0.1:35432,127.0.0.1:35433,127.0.0.1:35434,127.0.0.1:35435");
-        default -> Optional.ofNullable(System.getProperty(key));
+        case "pagila.cluster.name" -> Optional.of("lifecycle-" + HOSTS.replaceAll("^.*?:(\\d+),.*$", "$1"));
+        case "pagila.cluster.hosts" -> Optional.of(HOSTS);
+        default -> Optional.ofNullable(System.getProperty(key)).or(() -> Optional.ofNullable(System.getenv(
+                key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))));
     });
 
     private static EmbeddedCluster cluster(ByteArrayOutputStream out) {

@@ -11,23 +11,57 @@ import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.Secrets;
 
 /**
- * The store's database login. The password is generated when the cluster is first brought up, so it is
- * read from the cluster's secrets file each time the pools open a connection, unless pagila.db.password
- * is set (containers, VMs).
+ * Database logins. Passwords are generated when the cluster is first brought up, so they are read from the
+ * cluster's secrets file each time a pool opens a connection, unless configured (containers, VMs).
  */
-@ApplicationScoped
-@Named("pagila-cluster")
-public class ClusterCredentials implements CredentialsProvider {
+public abstract class ClusterCredentials implements CredentialsProvider {
 
     @Inject
     ClusterSettings settings;
 
-    @ConfigProperty(name = "pagila.db.password")
-    Optional<String> configuredPassword;
+    abstract String user();
+
+    abstract Optional<String> configuredPassword();
 
     @Override
     public Map<String, String> getCredentials(String credentialsProviderName) {
-        String password = configuredPassword.orElseGet(() -> Secrets.load(settings.secretsFile()).password(Secrets.APP_USER));
-        return Map.of(USER_PROPERTY_NAME, Secrets.APP_USER, PASSWORD_PROPERTY_NAME, password);
+        String password = configuredPassword().orElseGet(() -> Secrets.load(settings.secretsFile()).password(user()));
+        return Map.of(USER_PROPERTY_NAME, user(), PASSWORD_PROPERTY_NAME, password);
+    }
+
+    /** The store's login: reads, and writes what the counter records. */
+    @ApplicationScoped
+    @Named("pagila-cluster")
+    public static class Store extends ClusterCredentials {
+        @ConfigProperty(name = "pagila.db.password")
+        Optional<String> password;
+
+        @Override
+        String user() {
+            return Secrets.APP_USER;
+        }
+
+        @Override
+        Optional<String> configuredPassword() {
+            return password;
+        }
+    }
+
+    /** The schema owner's login, used for schema migrations only. */
+    @ApplicationScoped
+    @Named("pagila-cluster-owner")
+    public static class Owner extends ClusterCredentials {
+        @ConfigProperty(name = "pagila.db.owner-password")
+        Optional<String> password;
+
+        @Override
+        String user() {
+            return Secrets.SUPERUSER;
+        }
+
+        @Override
+        Optional<String> configuredPassword() {
+            return password;
+        }
     }
 }

@@ -4,7 +4,11 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import io.quarkus.flyway.FlywayDataSource;
+import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
+import org.flywaydb.core.Flyway;
+import org.jboss.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.EmbeddedCluster;
@@ -13,10 +17,11 @@ import org.pagila.cluster.Progress;
 /**
  * In dev mode and in the tests the store brings its own cluster up before it serves anything, with the same
  * code as `cluster/pagila-cluster up`. Off (pagila.cluster.embedded=false) when the store runs against
- * containers or VMs.
+ * containers or VMs. Then the store's schema migrations are applied, in every mode.
  */
 @ApplicationScoped
 public class EmbeddedClusterStarter {
+    private static final Logger LOG = Logger.getLogger(EmbeddedClusterStarter.class);
 
     @ConfigProperty(name = "pagila.cluster.embedded", defaultValue = "true")
     boolean embedded;
@@ -27,15 +32,32 @@ public class EmbeddedClusterStarter {
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
     int httpPort;
 
+    @Inject
+    @FlywayDataSource("migrations")
+    Flyway migrations;
+
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, ClusterSettings settings) {
-        if (!embedded) {
-            return;
+        if (embedded) {
+            EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, 7));
+            if (recreate) {
+                cluster.destroy();
+            }
+            cluster.up();
         }
-        EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, 7));
-        if (recreate) {
-            cluster.destroy();
+        migrate();
+        if (embedded) {
+            System.out.printf("%nPagila Store: http://localhost:%d  (cluster command: cluster/pagila-cluster status)%n%n", httpPort);
         }
-        cluster.up();
-        System.out.printf("%nPagila Store: http://localhost:%d  (cluster command: cluster/pagila-cluster status)%n%n", httpPort);
+    }
+
+    /** Pending schema migrations go to the primary; without a primary the store starts read-only and says so. */
+    private void migrate() {
+        try {
+            var result = migrations.migrate();
+            LOG.infof("Schema migrations: %d applied, schema at version %s", result.migrationsExecuted,
+                    migrations.info().current() == null ? "baseline" : migrations.info().current().getVersion());
+        } catch (RuntimeException e) {
+            LOG.warnf("Schema migrations not applied (no primary reachable?): %s", e.getMessage());
+        }
     }
 }
