@@ -2,7 +2,7 @@ package org.pagila.cluster;
 
 import java.util.List;
 
-/** The cluster command: `cluster/pagila-cluster up|status|stop NODE|start NODE|kill NODE|down|destroy`. */
+/** The cluster command: `cluster/pagila-cluster up|status|stop|start|kill|promote|rejoin|down|destroy`. */
 public final class ClusterCli {
     private static final String USAGE = """
             usage: cluster/pagila-cluster COMMAND
@@ -11,6 +11,9 @@ public final class ClusterCli {
               stop NODE     stop one node cleanly (NODE: primary, node1, node2, node3)
               start NODE    start one stopped node
               kill NODE     SIGKILL one node's postmaster, as a crash would
+              promote [NODE] with the primary gone: promote NODE (default: the standby with the highest
+                            replay LSN), create slots on it, re-point the other standbys
+              rejoin NODE   bring a former primary (or a broken standby) back as a standby of the primary
               down          stop every node, keeping the data
               destroy       stop every node and delete the cluster's data and secrets
             settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,
@@ -35,13 +38,26 @@ public final class ClusterCli {
             return 2;
         }
         ClusterSettings settings = ClusterSettings.fromSystem();
-        EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, 7));
         String command = args.get(0);
+        int steps = switch (command) {
+            case "up" -> 7;
+            case "promote" -> 2;
+            default -> 1;
+        };
+        EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, steps));
         switch (command) {
             case "up" -> cluster.up();
             case "status" -> System.out.print(cluster.statusTable());
             case "down" -> cluster.down();
             case "destroy" -> cluster.destroy();
+            case "promote" -> new Failover(cluster).promote(args.size() > 1 ? java.util.Optional.of(args.get(1)) : java.util.Optional.empty());
+            case "rejoin" -> {
+                if (args.size() != 2) {
+                    System.err.println("rejoin needs a node name: " + ClusterSettings.NODE_NAMES);
+                    return 2;
+                }
+                new Failover(cluster).rejoin(args.get(1));
+            }
             case "stop", "start", "kill" -> {
                 if (args.size() != 2) {
                     System.err.println(command + " needs a node name: " + ClusterSettings.NODE_NAMES);

@@ -4,121 +4,165 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Asks every node for its role and WAL position, and the primary for its replication slots and per-standby
- * replay lag. One probe serves the cluster command's status table and the store's view of the cluster.
- * The user needs pg_monitor to see other sessions' replication rows.
+ * Asks every node, all at once, for its role and WAL position, and the primary for its replication slots and
+ * per-standby replay lag. One probe serves the cluster command's status table and the store's view of the
+ * cluster. The user needs pg_monitor to see other sessions' replication rows.
  */
-public final class ClusterProbe {
+public final class ClusterProbe implements AutoCloseable {
     private final List<ClusterSettings.NodeAddress> nodes;
     private final String database;
     private final String user;
     private final String password;
+    private final Duration timeout;
+    private final ExecutorService executor;
 
     public ClusterProbe(List<ClusterSettings.NodeAddress> nodes, String database, String user, String password) {
+        this(nodes, database, user, password, Duration.ofSeconds(3));
+    }
+
+    /** A dead node answers within connect timeout; a frozen one within about twice the timeout. */
+    public ClusterProbe(List<ClusterSettings.NodeAddress> nodes, String database, String user, String password, Duration timeout) {
         this.nodes = nodes;
         this.database = database;
         this.user = user;
         this.password = password;
+        this.timeout = timeout;
+        this.executor = Executors.newFixedThreadPool(nodes.size(), runnable -> {
+            Thread thread = new Thread(runnable, "cluster-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    private record Raw(ClusterSettings.NodeAddress node, boolean inRecovery, String lsn, Optional<String> upstream) {
-    }
-
-    private record Replica(String replayLsn, Double replayLagSeconds) {
-    }
-
-    private record Slot(boolean active) {
+    private record Answer(ClusterSettings.NodeAddress node, boolean inRecovery, String lsn, Optional<String> upstream,
+                          Optional<Double> lastReplayEpoch, Map<String, Double> replayLag, Map<String, Boolean> slots,
+                          String error) {
     }
 
     public List<NodeStatus> probe() {
-        List<Raw> raws = new ArrayList<>();
-        Map<String, String> errors = new HashMap<>();
-        Map<String, Replica> replicas = new HashMap<>();
-        Map<String, Slot> slots = new HashMap<>();
-        String primaryLsn = null;
-        for (ClusterSettings.NodeAddress node : nodes) {
-            try (Connection c = Jdbc.connect(node, database, user, password); Statement s = c.createStatement()) {
-                s.setQueryTimeout(3);
-                boolean inRecovery;
-                String lsn;
-                try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() "
-                        + "THEN pg_last_wal_replay_lsn()::text ELSE pg_current_wal_lsn()::text END")) {
-                    rs.next();
-                    inRecovery = rs.getBoolean(1);
-                    lsn = rs.getString(2);
-                }
-                Optional<String> upstream = Optional.empty();
-                if (inRecovery) {
-                    try (ResultSet wr = s.executeQuery("SELECT sender_host, sender_port, status FROM pg_stat_wal_receiver")) {
-                        if (wr.next()) {
-                            upstream = Optional.of(wr.getString(1) + ":" + wr.getInt(2) + " (" + wr.getString(3) + ")");
-                        }
-                    }
-                } else if (primaryLsn == null) {
-                    primaryLsn = lsn;
-                    readPrimaryViews(s, replicas, slots);
-                }
-                raws.add(new Raw(node, inRecovery, lsn, upstream));
-            } catch (SQLException e) {
-                errors.put(node.name(), e.getMessage());
-                raws.add(new Raw(node, false, null, Optional.empty()));
-            }
-        }
+        List<CompletableFuture<Answer>> futures = nodes.stream()
+                .map(node -> CompletableFuture.supplyAsync(() -> ask(node), executor)).toList();
+        List<Answer> answers = futures.stream().map(CompletableFuture::join).toList();
+        Answer primary = answers.stream().filter(a -> a.error() == null && !a.inRecovery()).findFirst().orElse(null);
         List<NodeStatus> result = new ArrayList<>();
-        for (Raw raw : raws) {
-            if (errors.containsKey(raw.node().name())) {
-                result.add(NodeStatus.down(raw.node(), errors.get(raw.node().name())));
-                continue;
+        for (Answer a : answers) {
+            ClusterSettings.NodeAddress node = a.node();
+            if (a.error() != null) {
+                result.add(NodeStatus.down(node, a.error()));
+            } else if (!a.inRecovery()) {
+                result.add(new NodeStatus(node.name(), node.host(), node.port(), NodeStatus.Role.PRIMARY, Optional.ofNullable(a.lsn()),
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+            } else {
+                result.add(standby(a, primary, answers));
             }
-            if (!raw.inRecovery()) {
-                result.add(new NodeStatus(raw.node().name(), raw.node().host(), raw.node().port(), NodeStatus.Role.PRIMARY,
-                        Optional.ofNullable(raw.lsn()), Optional.empty(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Optional.empty()));
-                continue;
-            }
-            String name = raw.node().name();
-            Optional<Long> lagBytes = Optional.empty();
-            if (primaryLsn != null && raw.lsn() != null) {
-                lagBytes = Optional.of(Math.max(0, NodeStatus.lsnToBytes(primaryLsn) - NodeStatus.lsnToBytes(raw.lsn())));
-            }
-            Replica replica = replicas.get(name);
-            Optional<Double> lagSeconds = replica == null ? Optional.empty()
-                    : Optional.of(replica.replayLagSeconds() == null ? 0.0 : replica.replayLagSeconds());
-            Slot slot = slots.get(StandbyCloner.slotName(name));
-            result.add(new NodeStatus(name, raw.node().host(), raw.node().port(), NodeStatus.Role.STANDBY,
-                    Optional.ofNullable(raw.lsn()), lagBytes, lagSeconds, raw.upstream(),
-                    slot == null ? Optional.empty() : Optional.of(StandbyCloner.slotName(name)),
-                    slot == null ? Optional.empty() : Optional.of(slot.active()), Optional.empty()));
         }
         return result;
     }
 
-    private static void readPrimaryViews(Statement s, Map<String, Replica> replicas, Map<String, Slot> slots) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT application_name, replay_lsn::text, "
-                + "EXTRACT(epoch FROM replay_lag)::float8 FROM pg_stat_replication")) {
-            while (rs.next()) {
-                double lag = rs.getDouble(3);
-                replicas.put(rs.getString(1), new Replica(rs.getString(2), rs.wasNull() ? null : lag));
-            }
+    /**
+     * Lag of a standby. With a primary: bytes behind its current WAL position and the primary's replay_lag
+     * (or, for a standby cut off from it, the time since it last replayed anything). Without a primary the
+     * freshest standby is the reference: bytes behind its position and the age of the last replayed
+     * transaction compared with its own.
+     */
+    private static NodeStatus standby(Answer a, Answer primary, List<Answer> answers) {
+        ClusterSettings.NodeAddress node = a.node();
+        String slot = StandbyCloner.slotName(node.name());
+        Optional<Long> lagBytes = Optional.empty();
+        Optional<Double> lagSeconds = Optional.empty();
+        Optional<Boolean> slotActive = Optional.empty();
+        if (a.lsn() != null) {
+            long reference = primary != null && primary.lsn() != null ? NodeStatus.lsnToBytes(primary.lsn())
+                    : answers.stream().filter(o -> o.error() == null && o.lsn() != null)
+                            .mapToLong(o -> NodeStatus.lsnToBytes(o.lsn())).max().orElse(0);
+            lagBytes = Optional.of(Math.max(0, reference - NodeStatus.lsnToBytes(a.lsn())));
         }
-        try (ResultSet rs = s.executeQuery("SELECT slot_name, active FROM pg_replication_slots WHERE slot_type = 'physical'")) {
-            while (rs.next()) {
-                slots.put(rs.getString(1), new Slot(rs.getBoolean(2)));
+        boolean behind = lagBytes.orElse(0L) > 0;
+        if (primary != null) {
+            slotActive = Optional.ofNullable(primary.slots().get(slot));
+            if (primary.replayLag().containsKey(node.name())) {
+                lagSeconds = Optional.of(primary.replayLag().get(node.name()));
+            } else if (!behind) {
+                lagSeconds = Optional.of(0.0);
+            } else {
+                lagSeconds = a.lastReplayEpoch().map(t -> Math.max(0, System.currentTimeMillis() / 1000.0 - t));
             }
+        } else if (!behind) {
+            lagSeconds = Optional.of(0.0);
+        } else {
+            double freshest = answers.stream().map(Answer::lastReplayEpoch).flatMap(Optional::stream)
+                    .mapToDouble(Double::doubleValue).max().orElse(0);
+            lagSeconds = a.lastReplayEpoch().map(t -> Math.max(0, freshest - t));
         }
+        return new NodeStatus(node.name(), node.host(), node.port(), NodeStatus.Role.STANDBY, Optional.ofNullable(a.lsn()),
+                lagBytes, lagSeconds, a.upstream(), slotActive.map(active -> slot), slotActive, Optional.empty());
+    }
+
+    private Answer ask(ClusterSettings.NodeAddress node) {
+        try (Connection c = Jdbc.connect(node, database, user, password, timeout); Statement s = c.createStatement()) {
+            boolean inRecovery;
+            String lsn;
+            Optional<Double> lastReplay = Optional.empty();
+            try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() "
+                    + "THEN pg_last_wal_replay_lsn()::text ELSE pg_current_wal_lsn()::text END, "
+                    + "EXTRACT(epoch FROM pg_last_xact_replay_timestamp())::float8")) {
+                rs.next();
+                inRecovery = rs.getBoolean(1);
+                lsn = rs.getString(2);
+                double replayedAt = rs.getDouble(3);
+                if (!rs.wasNull()) {
+                    lastReplay = Optional.of(replayedAt);
+                }
+            }
+            Optional<String> upstream = Optional.empty();
+            Map<String, Double> replayLag = new HashMap<>();
+            Map<String, Boolean> slots = new HashMap<>();
+            if (inRecovery) {
+                try (ResultSet wr = s.executeQuery("SELECT sender_host, sender_port, status FROM pg_stat_wal_receiver")) {
+                    if (wr.next()) {
+                        upstream = Optional.of(wr.getString(1) + ":" + wr.getInt(2) + " (" + wr.getString(3) + ")");
+                    }
+                }
+            } else {
+                try (ResultSet rs = s.executeQuery("SELECT application_name, "
+                        + "coalesce(EXTRACT(epoch FROM replay_lag)::float8, 0) FROM pg_stat_replication")) {
+                    while (rs.next()) {
+                        replayLag.put(rs.getString(1), rs.getDouble(2));
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT slot_name, active FROM pg_replication_slots WHERE slot_type = 'physical'")) {
+                    while (rs.next()) {
+                        slots.put(rs.getString(1), rs.getBoolean(2));
+                    }
+                }
+            }
+            return new Answer(node, inRecovery, lsn, upstream, lastReplay, replayLag, slots, null);
+        } catch (SQLException e) {
+            return new Answer(node, false, null, Optional.empty(), Optional.empty(), Map.of(), Map.of(),
+                    e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
     }
 
     /** A fixed-width table for the console. */
     public static String table(List<NodeStatus> statuses) {
         StringBuilder out = new StringBuilder();
-        String format = "%-8s %-8s %-16s %-12s %10s %7s  %-11s %-6s %s%n";
+        String format = "%-8s %-8s %-16s %-12s %10s %7s  %-13s %-6s %s%n";
         out.append(String.format(format, "NODE", "ROLE", "ADDRESS", "LSN", "LAG_BYTES", "LAG_S", "SLOT", "ACTIVE", "UPSTREAM"));
         for (NodeStatus n : statuses) {
             out.append(String.format(format, n.name(), n.role().name().toLowerCase(), n.host() + ":" + n.port(),

@@ -20,7 +20,7 @@ public final class EmbeddedCluster {
     private static final String LOOPBACK_CIDR = "127.0.0.1/32";
 
     private final ClusterSettings settings;
-    private final Progress progress;
+    final Progress progress;
     private PostgresBinaries binaries;
 
     public EmbeddedCluster(ClusterSettings settings, Progress progress) {
@@ -50,9 +50,15 @@ public final class EmbeddedCluster {
         if (!existing) {
             initPrimary(first, secrets);
         }
-        // After `down`, every node that exists comes back as it was, whatever role it has by then.
+        // After `down`, every node that exists comes back as it was, whatever role it has by then, except a
+        // primary that a failover left behind: started, it would be a second primary.
+        List<LocalNode> leftBehind = formerPrimaries(nodes);
+        for (LocalNode node : leftBehind) {
+            progress.detail(node.name() + " was the primary before a failover; not started. Bring it back with `rejoin "
+                    + node.name() + "`.");
+        }
         for (LocalNode node : nodes) {
-            if (node.isInitialized() && !node.isRunning()) {
+            if (node.isInitialized() && !node.isRunning() && !leftBehind.contains(node)) {
                 node.start();
                 progress.detail(node.name() + " started (pid " + node.postmasterPid().map(String::valueOf).orElse("?") + ")");
             }
@@ -71,7 +77,8 @@ public final class EmbeddedCluster {
             createStandby(primary, standby, secrets);
         }
         progress.step("standbys catching up with " + primary.name());
-        awaitStandbysCaughtUp(primary, nodes, secrets, Duration.ofSeconds(120));
+        awaitStandbysCaughtUp(primary, nodes.stream().filter(n -> !leftBehind.contains(n)).toList(), secrets,
+                Duration.ofSeconds(120));
         progress.info(String.format("Cluster up in %.1f s%n%n%s", Duration.between(started, Instant.now()).toMillis() / 1000.0,
                 statusTable()));
     }
@@ -113,7 +120,9 @@ public final class EmbeddedCluster {
 
     public List<NodeStatus> status() {
         Secrets secrets = Secrets.load(settings.secretsFile());
-        return new ClusterProbe(settings.nodes(), "postgres", Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER)).probe();
+        try (ClusterProbe probe = new ClusterProbe(settings.nodes(), "postgres", Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER))) {
+            return probe.probe();
+        }
     }
 
     public String statusTable() {
@@ -128,11 +137,25 @@ public final class EmbeddedCluster {
         return Secrets.load(settings.secretsFile());
     }
 
-    private PostgresBinaries binaries() {
+    PostgresBinaries binaries() {
         if (binaries == null) {
             binaries = PostgresBinaries.resolve(settings, progress);
         }
         return binaries;
+    }
+
+    /**
+     * Nodes configured as primaries (no standby.signal) other than the newest one: a running primary wins,
+     * otherwise the one on the highest timeline (promoted last).
+     */
+    static List<LocalNode> formerPrimaries(List<LocalNode> nodes) {
+        List<LocalNode> primaries = nodes.stream().filter(LocalNode::isInitialized).filter(n -> !n.isStandby()).toList();
+        if (primaries.size() <= 1) {
+            return List.of();
+        }
+        LocalNode newest = primaries.stream().filter(LocalNode::isRunning).findFirst()
+                .orElseGet(() -> primaries.stream().max(java.util.Comparator.comparingInt(LocalNode::timeline)).orElseThrow());
+        return primaries.stream().filter(n -> n != newest).toList();
     }
 
     private List<LocalNode> prepare() {
@@ -148,7 +171,7 @@ public final class EmbeddedCluster {
         return nodes;
     }
 
-    private List<LocalNode> prepareQuietly() {
+    List<LocalNode> prepareQuietly() {
         List<LocalNode> nodes = new ArrayList<>();
         for (ClusterSettings.NodeAddress address : settings.nodes()) {
             if (!isLoopback(address.host())) {
@@ -228,7 +251,7 @@ public final class EmbeddedCluster {
         }
     }
 
-    private void createStandby(LocalNode primary, LocalNode standby, Secrets secrets) {
+    void createStandby(LocalNode primary, LocalNode standby, Secrets secrets) {
         String slot = StandbyCloner.slotName(standby.name());
         try (Connection c = superuser(primary, secrets, "postgres")) {
             PrimarySetup.createSlot(c, slot);
@@ -255,7 +278,7 @@ public final class EmbeddedCluster {
      * Waits until every standby streams from the primary, through its slot, and has replayed everything the
      * primary has written so far.
      */
-    private void awaitStandbysCaughtUp(LocalNode primary, List<LocalNode> nodes, Secrets secrets, Duration timeout) {
+    void awaitStandbysCaughtUp(LocalNode primary, List<LocalNode> nodes, Secrets secrets, Duration timeout) {
         List<String> standbys = nodes.stream().filter(n -> n != primary).map(LocalNode::name).toList();
         Instant deadline = Instant.now().plus(timeout);
         try (Connection c = superuser(primary, secrets, "postgres"); Statement s = c.createStatement()) {
@@ -299,7 +322,7 @@ public final class EmbeddedCluster {
         }
     }
 
-    private Optional<LocalNode> currentPrimary(List<LocalNode> nodes, Secrets secrets) {
+    Optional<LocalNode> currentPrimary(List<LocalNode> nodes, Secrets secrets) {
         for (LocalNode node : nodes) {
             if (!node.isRunning()) {
                 continue;

@@ -45,6 +45,21 @@ public final class LocalNode {
         return Files.isRegularFile(dataDir().resolve("PG_VERSION"));
     }
 
+    /** standby.signal is present: the node starts as a standby. */
+    public boolean isStandby() {
+        return Files.exists(dataDir().resolve("standby.signal"));
+    }
+
+    /** The node's WAL timeline: each promotion starts a new one and leaves a history file behind. */
+    public int timeline() {
+        try (var files = Files.list(dataDir().resolve("pg_wal"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9A-F]{8}\\.history"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(0, 8), 16)).max().orElse(1);
+        } catch (IOException e) {
+            return 1;
+        }
+    }
+
     public boolean isRunning() {
         return isInitialized() && pgCtl("status").exitCode() == 0;
     }

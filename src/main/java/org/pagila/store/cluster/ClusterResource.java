@@ -1,0 +1,39 @@
+package org.pagila.store.cluster;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** GET /api/cluster: the store's view of the cluster, as the demo screen and scripts read it. */
+@Path("/api/cluster")
+public class ClusterResource {
+
+    @Inject
+    ClusterState state;
+
+    public record Node(String name, String address, String role, String lsn, Long lagBytes, Double lagSeconds,
+                       String upstream, String slot, Boolean slotActive, boolean servesReads, String error) {
+    }
+
+    public record Cluster(String mode, String primary, String checkedAt, List<Node> nodes) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Cluster cluster() {
+        return describe(state.view());
+    }
+
+    static Cluster describe(ClusterState.View view) {
+        List<Node> nodes = view.nodes().stream().map(n -> new Node(n.name(), n.host() + ":" + n.port(),
+                n.role().name().toLowerCase(), n.lsn().orElse(null), n.lagBytes().orElse(null),
+                n.lagSeconds().orElse(null), n.upstream().orElse(null), n.slot().orElse(null),
+                n.slotActive().orElse(null), n.isUp() && !view.staleStandbys().contains(n.name()),
+                n.error().orElse(null))).toList();
+        return new Cluster(view.mode().name(), view.primary().orElse(null), view.checkedAt().toString(), nodes);
+    }
+
+}

@@ -1,0 +1,36 @@
+package org.pagila.store.cluster;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+/**
+ * SmallRye Fault Tolerance around every write: bounded in time, a circuit breaker that stops hammering a
+ * primary that keeps failing, and a fallback that answers read-only. Business refusals (404, 409) pass
+ * straight through and do not count as failures.
+ */
+@ApplicationScoped
+public class GuardedWrite {
+
+    @Inject
+    ClusterState cluster;
+
+    @Timeout(value = 4000)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 1000,
+            failOn = {PrimaryUnavailableException.class, TimeoutException.class})
+    @Fallback(fallbackMethod = "readOnly",
+            applyOn = {PrimaryUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
+    public Object call(Supplier<?> write) {
+        return write.get();
+    }
+
+    Object readOnly(Supplier<?> write) {
+        cluster.primaryLost();
+        throw new ReadOnlyException(null);
+    }
+}

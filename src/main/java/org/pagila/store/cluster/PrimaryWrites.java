@@ -1,0 +1,67 @@
+package org.pagila.store.cluster;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.util.function.Supplier;
+
+/**
+ * The one door for writes. While the cluster has no primary a write is refused at once; otherwise it runs
+ * under the fault-tolerance guard, which turns a primary that dies or freezes mid-request into a
+ * read-only answer instead of a 500 or a hang.
+ */
+@ApplicationScoped
+public class PrimaryWrites {
+
+    @Inject
+    ClusterState cluster;
+
+    @Inject
+    GuardedWrite guarded;
+
+    @SuppressWarnings("unchecked")
+    public <T> T execute(Supplier<T> write) {
+        if (!cluster.isWritable()) {
+            throw new ReadOnlyException(null);
+        }
+        return (T) guarded.call(() -> {
+            try {
+                return write.get();
+            } catch (RuntimeException e) {
+                if (isPrimaryUnavailable(e)) {
+                    throw new PrimaryUnavailableException("The primary is unavailable: " + e.getMessage(), e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    public void execute(Runnable write) {
+        execute(() -> {
+            write.run();
+            return null;
+        });
+    }
+
+    /**
+     * Connection failures (SQLSTATE class 08), a server shutting down (57P01..57P03), a demoted primary refusing
+     * writes (25006), or a pool that could not find a primary at all.
+     */
+    static boolean isPrimaryUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("25006"))) {
+                    return true;
+                }
+                if (sql.getMessage() != null && sql.getMessage().contains("targetServerType")) {
+                    return true;
+                }
+            }
+            if (t instanceof java.net.SocketTimeoutException || t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
