@@ -92,7 +92,12 @@ public final class Failover {
         progress.step("rejoin " + nodeName + " as a standby of " + primary.name());
         if (node.isRunning()) {
             progress.detail("stopping " + nodeName);
-            node.stop();
+            try {
+                node.stop();
+            } catch (ClusterException notStopping) {
+                // killed or frozen: it will never shut down cleanly, and it is being replaced anyway
+                node.kill();
+            }
         }
         awaitGone(node);
         cluster.createStandby(primary, node, secrets);
@@ -102,7 +107,8 @@ public final class Failover {
 
     /** After a SIGKILL the postmaster's children linger for a moment, holding its shared memory. */
     private void awaitGone(LocalNode node) {
-        node.postmasterPid().flatMap(ProcessHandle::of).ifPresent(p -> p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
+        node.postmasterPid().flatMap(ProcessHandle::of).ifPresent(p -> p.onExit()
+                .completeOnTimeout(p, 10, java.util.concurrent.TimeUnit.SECONDS).join());
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline && ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine()
                 .map(cmd -> cmd.contains("postgres: " + node.name() + ":")).orElse(false))) {

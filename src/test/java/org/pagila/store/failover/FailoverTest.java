@@ -1,0 +1,180 @@
+package org.pagila.store.failover;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.pagila.cluster.EmbeddedCluster;
+import org.pagila.cluster.Failover;
+import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.Shell;
+import org.pagila.store.cluster.TestCluster;
+
+/**
+ * The store survives losing its primary: real processes, a real SIGKILL (and later a SIGSTOP) of the real
+ * primary, a real promotion and rejoin, all against the same running store.
+ */
+@QuarkusTest
+@TestProfile(FailoverProfile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverTest {
+    private static final String BANNER = "Rentals are paused while the database fails over";
+    private static String promoted;
+
+    @Test
+    @Order(1)
+    void theCatalogKeepsServingWithoutErrorsWhileThePrimaryIsKilled() throws Exception {
+        EmbeddedCluster cluster = TestCluster.cluster();
+        given().get("/").then().statusCode(200).body(not(containsString(BANNER)));
+        assertEquals("READ_WRITE", given().get("/api/cluster").then().statusCode(200).extract().path("mode"));
+
+        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        AtomicInteger readinessDown = new AtomicInteger();
+        long end = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+        ExecutorService clients = Executors.newFixedThreadPool(5);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String path = i % 2 == 0 ? "/" : "/q/health/ready";
+                running.add(clients.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        int status = given().get(path).statusCode();
+                        statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                        if (path.startsWith("/q/health") && status != 200) {
+                            readinessDown.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(1000);
+            cluster.kill("primary");
+            awaitTrue(Duration.ofSeconds(3), () -> given().get("/").asString().contains(BANNER), "banner after the kill");
+            assertEquals("READ_ONLY", given().get("/api/cluster").then().extract().path("mode"));
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        int total = statuses.values().stream().mapToInt(AtomicInteger::get).sum();
+        System.out.printf("[failover] catalog during the kill: %d requests, statuses %s%n", total, statuses);
+        assertEquals(Map.of(200, total), Map.of(200, statuses.getOrDefault(200, new AtomicInteger()).get()),
+                "every catalog and readiness request answers 200 across the kill: " + statuses);
+        assertEquals(0, readinessDown.get());
+        assertTrue(total > 40, "the clients really ran: " + total);
+    }
+
+    @Test
+    @Order(2)
+    void afterPromotionTheSameStoreTakesWritesAgainAndTheOtherStandbysFollow() throws Exception {
+        EmbeddedCluster cluster = TestCluster.cluster();
+        promoted = new Failover(cluster).promote(Optional.empty());
+        awaitTrue(Duration.ofSeconds(2), () -> "READ_WRITE".equals(given().get("/api/cluster").then().extract().path("mode")),
+                "store back to READ_WRITE within 2 s of the promotion");
+        assertEquals(promoted, given().get("/api/cluster").then().extract().path("primary"));
+        given().get("/").then().statusCode(200).body(not(containsString(BANNER)));
+
+        List<NodeStatus> status = cluster.status();
+        String newPrimaryPort = String.valueOf(TestCluster.settings().node(promoted).port());
+        for (NodeStatus node : status) {
+            if (node.role() == NodeStatus.Role.STANDBY) {
+                assertTrue(node.upstream().orElse("").contains(":" + newPrimaryPort + " (streaming)"), node.name() + " follows " + promoted + ": " + status);
+                assertEquals(Optional.of(true), node.slotActive(), node.name() + " slot on " + promoted);
+            }
+        }
+        try (Connection c = TestCluster.superuser(promoted, "pagila"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE after_promotion (id int)");
+            s.execute("INSERT INTO after_promotion VALUES (7)");
+        }
+        for (NodeStatus node : status) {
+            if (node.role() == NodeStatus.Role.STANDBY) {
+                try (Connection c = TestCluster.superuser(node.name(), "pagila")) {
+                    awaitTrue(Duration.ofSeconds(5), () -> countQuietly(c, "SELECT count(*) FROM after_promotion WHERE id = 7") == 1,
+                            node.name() + " sees the write made on the new primary");
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void afterRejoinTheOldPrimaryIsAStreamingStandbyServingReads() throws Exception {
+        EmbeddedCluster cluster = TestCluster.cluster();
+        new Failover(cluster).rejoin("primary");
+        NodeStatus old = cluster.status().stream().filter(n -> n.name().equals("primary")).findFirst().orElseThrow();
+        assertEquals(NodeStatus.Role.STANDBY, old.role(), cluster.statusTable());
+        assertTrue(old.upstream().orElse("").endsWith("(streaming)"), cluster.statusTable());
+        assertEquals(Optional.of(true), old.slotActive());
+        try (Connection c = TestCluster.superuser("primary", "pagila")) {
+            awaitTrue(Duration.ofSeconds(5), () -> countQuietly(c, "SELECT count(*) FROM after_promotion") == 1,
+                    "the rejoined node has the rows written after the failover");
+        }
+        try (Connection c = TestCluster.as("primary", "pagila", org.pagila.cluster.Secrets.APP_USER)) {
+            assertEquals(1000, TestCluster.count(c, "SELECT count(*) FROM film"), "the store's login reads from it");
+        }
+        given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+    }
+
+    @Test
+    @Order(4)
+    void aFrozenPrimaryTurnsTheStoreReadOnlyInsteadOfHanging() throws Exception {
+        EmbeddedCluster cluster = TestCluster.cluster();
+        long pid = cluster.node(promoted).postmasterPid().orElseThrow();
+        Shell.run(List.of("kill", "-STOP", String.valueOf(pid)));
+        try {
+            awaitTrue(Duration.ofSeconds(6), () -> "READ_ONLY".equals(given().get("/api/cluster").then().extract().path("mode")),
+                    "a frozen primary is noticed");
+            Response page = given().get("/");
+            assertEquals(200, page.statusCode());
+            assertTrue(page.asString().contains(BANNER));
+            given().get("/q/health/ready").then().statusCode(200);
+        } finally {
+            Shell.run(List.of("kill", "-KILL", String.valueOf(pid)));
+        }
+        String next = new Failover(cluster).promote(Optional.empty());
+        awaitTrue(Duration.ofSeconds(3), () -> "READ_WRITE".equals(given().get("/api/cluster").then().extract().path("mode")),
+                "writable again after promoting " + next);
+        new Failover(cluster).rejoin(promoted);
+    }
+
+    private static long countQuietly(Connection c, String sql) {
+        try {
+            return TestCluster.count(c, sql);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static void awaitTrue(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
