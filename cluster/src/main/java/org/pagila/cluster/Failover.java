@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -100,9 +101,45 @@ public final class Failover {
             }
         }
         awaitGone(node);
-        cluster.createStandby(primary, node, secrets);
+        if (cluster.binaries().has("pg_rewind") && node.isInitialized()) {
+            rewind(node, primary, secrets);
+        } else {
+            cluster.createStandby(primary, node, secrets);
+        }
         cluster.awaitStandbysCaughtUp(primary, List.of(node), secrets, Duration.ofSeconds(120));
         progress.info("\n" + cluster.statusTable());
+    }
+
+    /**
+     * pg_rewind keeps the data directory and copies back only what diverged. It needs a cleanly shut down
+     * target, so a crashed node first recovers in single-user mode (which ends with a clean shutdown).
+     */
+    private void rewind(LocalNode node, LocalNode primary, Secrets secrets) {
+        PostgresBinaries binaries = cluster.binaries();
+        progress.detail("crash recovery of " + node.name() + " in single-user mode");
+        Shell.Result recovery = Shell.exec(ServiceUser.wrap(List.of(binaries.program("postgres").toString(), "--single",
+                "-D", node.dataDir().toString(), "postgres")), Map.of(), 300);
+        if (recovery.exitCode() != 0) {
+            throw new ClusterException("Single-user recovery of " + node.name() + " failed:\n" + recovery.output());
+        }
+        progress.detail("pg_rewind " + node.name() + " from " + primary.name());
+        Shell.Result rewind = Shell.exec(ServiceUser.wrap(List.of(binaries.program("pg_rewind").toString(),
+                "--target-pgdata=" + node.dataDir(), "--source-server=host=" + primary.address().host() + " port="
+                        + primary.address().port() + " user=" + Secrets.SUPERUSER + " dbname=postgres")),
+                Map.of("PGPASSWORD", secrets.password(Secrets.SUPERUSER)), 600);
+        if (rewind.exitCode() != 0) {
+            progress.detail("pg_rewind failed, cloning afresh instead: " + rewind.output().lines().reduce((a, b) -> b).orElse(""));
+            cluster.createStandby(primary, node, secrets);
+            return;
+        }
+        try (Connection c = EmbeddedCluster.superuser(primary, secrets, "postgres")) {
+            PrimarySetup.createSlot(c, StandbyCloner.slotName(node.name()));
+        } catch (SQLException e) {
+            throw new ClusterException("Cannot create the slot for " + node.name() + ": " + e.getMessage(), e);
+        }
+        cluster.configureAsStandby(node, primary, secrets);
+        node.start();
+        progress.detail(node.name() + " rewound and started as a standby of " + primary.name());
     }
 
     /** After a SIGKILL the postmaster's children linger for a moment, holding its shared memory. */
