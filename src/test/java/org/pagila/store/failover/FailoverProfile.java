@@ -14,6 +14,7 @@ public class FailoverProfile implements QuarkusTestProfile {
         return Map.of(
                 "pagila.cluster.name", "failover-" + HOSTS.replaceAll("^.*?:(\\d+),.*$", "$1"),
                 "pagila.cluster.hosts", HOSTS,
-                "pagila.cluster.recreate", "true");
+                "pagila.cluster.recreate", "true",
+                "pagila.cluster.max-read-lag", "3s");
     }
 }

@@ -45,6 +45,47 @@ class FailoverTest {
     private static String promoted;
 
     @Test
+    @Order(0)
+    void readsAvoidAStandbyThatFellBehindWhileFresherNodesServe() throws Exception {
+        String conninfo;
+        try (Connection node3 = TestCluster.superuser("node3", "postgres"); Statement s = node3.createStatement()) {
+            try (var rs = s.executeQuery("SHOW primary_conninfo")) {
+                rs.next();
+                conninfo = rs.getString(1);
+            }
+            // cut node3 off from the primary: it keeps serving, ever staler
+            s.execute("ALTER SYSTEM SET primary_conninfo = ''");
+            s.execute("SELECT pg_reload_conf()");
+        }
+        try {
+            try (Connection primary = TestCluster.superuser("primary", "pagila"); Statement s = primary.createStatement()) {
+                s.execute("CREATE TABLE heartbeat (at timestamptz)");
+                long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+                while (System.nanoTime() < until) {
+                    s.execute("INSERT INTO heartbeat VALUES (now())");
+                    Thread.sleep(200);
+                }
+            }
+            awaitTrue(Duration.ofSeconds(5), () -> !servesReads("node3"), "node3 marked too far behind");
+            for (int i = 0; i < 60; i++) {
+                String servedBy = given().get("/").then().statusCode(200).extract().header("X-Served-By");
+                assertTrue(!servedBy.contains("node3"), "read served by the lagging node3: " + servedBy);
+            }
+        } finally {
+            try (Connection node3 = TestCluster.superuser("node3", "postgres"); Statement s = node3.createStatement()) {
+                s.execute("ALTER SYSTEM SET primary_conninfo = " + "'" + conninfo.replace("'", "''") + "'");
+                s.execute("SELECT pg_reload_conf()");
+            }
+        }
+        awaitTrue(Duration.ofSeconds(10), () -> servesReads("node3"), "node3 serves reads again once it caught up");
+    }
+
+    private static boolean servesReads(String node) {
+        List<Map<String, Object>> nodes = given().get("/api/cluster").then().statusCode(200).extract().path("nodes");
+        return nodes.stream().filter(n -> node.equals(n.get("name"))).anyMatch(n -> Boolean.TRUE.equals(n.get("servesReads")));
+    }
+
+    @Test
     @Order(1)
     void theCatalogKeepsServingWithoutErrorsWhileThePrimaryIsKilled() throws Exception {
         EmbeddedCluster cluster = TestCluster.cluster();
