@@ -179,8 +179,30 @@ public final class NodePlan {
 
     /** One query with psql as the postgres OS user over the node's local socket; the single value it returns. */
     public String sql(Node node, String query) {
+        return sql(node, "postgres", query);
+    }
+
+    public String sql(Node node, String database, String query) {
         return node.transport().run(List.of(pg.bin("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1",
-                "-p", String.valueOf(pg.port()), "-d", "postgres", "-c", query)).strip();
+                "-p", String.valueOf(pg.port()), "-d", database, "-c", query)).strip();
+    }
+
+    /** The standby that has received the most WAL: the one to promote, so the others can follow it. */
+    public Node mostAdvanced(List<Node> standbys) {
+        Node best = null;
+        long bestLsn = -1;
+        for (Node standby : standbys) {
+            String lsn = sql(standby, "SELECT coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::text");
+            long position = lsn.isEmpty() ? 0 : NodeStatus.lsnToBytes(lsn);
+            if (position > bestLsn) {
+                best = standby;
+                bestLsn = position;
+            }
+        }
+        if (best == null) {
+            throw new ClusterException("No standby to promote");
+        }
+        return best;
     }
 
     public boolean isRunning(Node node) {
