@@ -13,6 +13,7 @@ public final class ClusterCli {
               kill NODE     SIGKILL one node's postmaster, as a crash would
               down          stop every node, keeping the data
               destroy       stop every node and delete the cluster's data and secrets
+              kvm ...       the KVM topology (plan, apply, destroy, ...): `kvm` alone lists its commands
             settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,
                                     PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR
             """;
@@ -33,6 +34,9 @@ public final class ClusterCli {
         if (args.isEmpty()) {
             System.err.print(USAGE);
             return 2;
+        }
+        if (args.get(0).equals("kvm")) {
+            return org.pagila.cluster.kvm.KvmCli.run(args.subList(1, args.size()));
         }
         ClusterSettings settings = ClusterSettings.fromSystem();
         EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, 7));

@@ -31,12 +31,17 @@ public final class NodePlan {
 
     private final PackagedPostgres pg;
     private final String clusterCidr;
-    private final Secrets secrets;
+    private final Supplier<Secrets> secrets;
     private final PagilaFiles pagila;
     private final Progress progress;
 
     /** clusterCidr: the subnet the nodes (and this machine) connect from; pg_hba admits it and nothing else. */
     public NodePlan(PackagedPostgres pg, String clusterCidr, Secrets secrets, PagilaFiles pagila, Progress progress) {
+        this(pg, clusterCidr, () -> secrets, pagila, progress);
+    }
+
+    /** secrets: asked only when a step runs, so a plan can be described before any secret exists. */
+    public NodePlan(PackagedPostgres pg, String clusterCidr, Supplier<Secrets> secrets, PagilaFiles pagila, Progress progress) {
         this.pg = pg;
         this.clusterCidr = clusterCidr;
         this.secrets = secrets;
@@ -57,15 +62,15 @@ public final class NodePlan {
                 () -> startOrRestart(primary, changed.get())));
         steps.add(new Step(primary.name(), "superuser password, set with psql over the local socket (peer authentication)",
                 () -> psqlScript(primary, "ALTER ROLE " + Secrets.SUPERUSER + " WITH PASSWORD "
-                        + PrimarySetup.quote(secrets.password(Secrets.SUPERUSER)) + ";\n")));
+                        + PrimarySetup.quote(secrets.get().password(Secrets.SUPERUSER)) + ";\n")));
         steps.add(new Step(primary.name(), "role " + Secrets.REPLICATION_USER + " (REPLICATION LOGIN, scram-sha-256)",
-                () -> jdbc(primary, c -> PrimarySetup.createReplicationRole(c, secrets.password(Secrets.REPLICATION_USER)))));
+                () -> jdbc(primary, c -> PrimarySetup.createReplicationRole(c, secrets.get().password(Secrets.REPLICATION_USER)))));
         List<String> slots = standbys.stream().map(s -> StandbyCloner.slotName(s.name())).toList();
         steps.add(new Step(primary.name(), "physical replication slots " + String.join(", ", slots),
                 () -> ensureSlots(primary, slots)));
         steps.add(new Step(primary.name(), "database pagila: Pagila v" + PagilaFiles.VERSION + " (SHA-256 verified) and role "
                 + Secrets.APP_USER + ", over JDBC from this machine",
-                () -> PagilaInstall.ensureLoaded(database -> superuser(primary, database), pagila, secrets, progress)));
+                () -> PagilaInstall.ensureLoaded(database -> superuser(primary, database), pagila, secrets.get(), progress)));
         return steps;
     }
 
@@ -259,8 +264,8 @@ public final class NodePlan {
     }
 
     private String pgpass() {
-        return "*:*:*:" + Secrets.REPLICATION_USER + ":" + secrets.password(Secrets.REPLICATION_USER) + "\n"
-                + "*:*:*:" + Secrets.SUPERUSER + ":" + secrets.password(Secrets.SUPERUSER) + "\n";
+        return "*:*:*:" + Secrets.REPLICATION_USER + ":" + secrets.get().password(Secrets.REPLICATION_USER) + "\n"
+                + "*:*:*:" + Secrets.SUPERUSER + ":" + secrets.get().password(Secrets.SUPERUSER) + "\n";
     }
 
     private boolean writeIfChanged(Node node, String path, String content) {
@@ -329,7 +334,7 @@ public final class NodePlan {
     }
 
     private String conninfo(Node standby, Node primary) {
-        return PrimarySetup.conninfo(standby.name(), primary.peerHost(), pg.port(), secrets.password(Secrets.REPLICATION_USER));
+        return PrimarySetup.conninfo(standby.name(), primary.peerHost(), pg.port(), secrets.get().password(Secrets.REPLICATION_USER));
     }
 
     @FunctionalInterface
@@ -346,7 +351,7 @@ public final class NodePlan {
     }
 
     private Connection superuser(Node node, String database) throws SQLException {
-        return Jdbc.connect(node.client().get(), database, Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER));
+        return Jdbc.connect(node.client().get(), database, Secrets.SUPERUSER, secrets.get().password(Secrets.SUPERUSER));
     }
 
     private static void markIf(AtomicBoolean flag, boolean condition) {
