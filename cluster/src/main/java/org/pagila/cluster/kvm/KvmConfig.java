@@ -92,6 +92,18 @@ public record KvmConfig(Path source, String libvirtUri, String networkName, Stri
                 Path.of(v.get("work-dir", "/var/lib/libvirt/images/pagila")));
     }
 
+    /** The same topology with its files in another directory (tests, or a second topology beside the first). */
+    public KvmConfig inWorkDir(Path dir) {
+        return new KvmConfig(source, libvirtUri, networkName, bridge, cidr, hostAddress, primaryPlacement, nodes, memoryMib, cpus,
+                diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, dir);
+    }
+
+    /** For comparing two configurations by their values alone. */
+    KvmConfig withoutSource() {
+        return new KvmConfig(Path.of(""), libvirtUri, networkName, bridge, cidr, hostAddress, primaryPlacement, nodes, memoryMib,
+                cpus, diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, workDir);
+    }
+
     public int prefixLength() {
         return 24;
     }
