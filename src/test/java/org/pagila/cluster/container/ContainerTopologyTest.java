@@ -67,8 +67,14 @@ class ContainerTopologyTest {
 
     @BeforeAll
     static void startNodes() throws Exception {
-        skipUnless(DockerClientFactory.instance().isDockerAvailable(),
-                "no Docker engine (install docker.io and start dockerd; see README, KVM topology)");
+        String dockerProblem;
+        try {
+            dockerProblem = DockerClientFactory.instance().isDockerAvailable() ? null : "no Docker engine";
+        } catch (RuntimeException e) {
+            dockerProblem = "Docker is not usable (" + e.getMessage() + ")";
+        }
+        skipUnless(dockerProblem == null, dockerProblem + ": install docker.io, start dockerd and set"
+                + " TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost (README, KVM topology)");
         docker = DockerClientFactory.instance().client();
         boolean hasImage;
         try {
