@@ -16,6 +16,7 @@ public final class ClusterCli {
               rejoin NODE   bring a former primary (or a broken standby) back as a standby of the primary
               down          stop every node, keeping the data
               destroy       stop every node and delete the cluster's data and secrets
+              kvm ...       the KVM topology (plan, apply, destroy, ...): `kvm` alone lists its commands
             settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,
                                     PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR
             """;
@@ -36,6 +37,9 @@ public final class ClusterCli {
         if (args.isEmpty()) {
             System.err.print(USAGE);
             return 2;
+        }
+        if (args.get(0).equals("kvm")) {
+            return org.pagila.cluster.kvm.KvmCli.run(args.subList(1, args.size()));
         }
         ClusterSettings settings = ClusterSettings.fromSystem();
         String command = args.get(0);

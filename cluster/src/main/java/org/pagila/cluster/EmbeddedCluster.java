@@ -205,50 +205,8 @@ public final class EmbeddedCluster {
     }
 
     private void loadPagilaIfMissing(LocalNode primary, Secrets secrets) {
-        try (Connection c = superuser(primary, secrets, "postgres"); Statement s = c.createStatement()) {
-            boolean exists;
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname = 'pagila'")) {
-                rs.next();
-                exists = rs.getInt(1) > 0;
-            }
-            if (exists && pagilaLoaded(primary, secrets)) {
-                progress.detail("already loaded; not reloading");
-                return;
-            }
-            if (exists) {
-                progress.detail("an incomplete earlier load is dropped first");
-                s.execute("DROP DATABASE pagila");
-            }
-            s.execute("CREATE DATABASE pagila");
-        } catch (SQLException e) {
-            throw new ClusterException("Cannot create database pagila: " + e.getMessage(), e);
-        }
         PagilaFiles files = new PagilaFiles(settings.pagilaDir(), settings.home().resolve("pagila-v" + PagilaFiles.VERSION), progress);
-        var schema = files.get(PagilaFiles.File.SCHEMA);
-        var data = files.get(PagilaFiles.File.DATA);
-        PagilaLoader loader = new PagilaLoader(progress);
-        try (Connection c = superuser(primary, secrets, "pagila")) {
-            loader.loadSchema(c, schema);
-            loader.loadData(c, data);
-            try (Statement s = c.createStatement()) {
-                s.execute("ANALYZE");
-            }
-            PrimarySetup.createAppRole(c, secrets.password(Secrets.APP_USER));
-            progress.detail("role " + Secrets.APP_USER + " (the store's login: no superuser, reads all, writes rental and payment)");
-        } catch (SQLException | IOException e) {
-            throw new ClusterException("Loading Pagila failed: " + e.getMessage(), e);
-        }
-    }
-
-    private boolean pagilaLoaded(LocalNode primary, Secrets secrets) {
-        try (Connection c = superuser(primary, secrets, "pagila"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM pg_roles WHERE rolname = '" + Secrets.APP_USER
-                     + "') = 1 AND to_regclass('public.payment') IS NOT NULL AND (SELECT count(*) FROM public.film) = 1000")) {
-            rs.next();
-            return rs.getBoolean(1);
-        } catch (SQLException e) {
-            return false;
-        }
+        PagilaInstall.ensureLoaded(database -> superuser(primary, secrets, database), files, secrets, progress);
     }
 
     void createStandby(LocalNode primary, LocalNode standby, Secrets secrets) {

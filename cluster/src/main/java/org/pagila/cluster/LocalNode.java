@@ -14,6 +14,7 @@ public final class LocalNode {
     private final ClusterSettings.NodeAddress address;
     private final Path dir;
     private final PostgresBinaries binaries;
+    private final NodeTransport transport = new LocalTransport(300);
 
     public LocalNode(ClusterSettings.NodeAddress address, Path clusterDir, PostgresBinaries binaries) {
         this.address = address;
@@ -82,13 +83,7 @@ public final class LocalNode {
     }
 
     public void writeFile(String relativePath, String content) {
-        try {
-            Path file = dataDir().resolve(relativePath);
-            Files.writeString(file, content);
-            ServiceUser.own(file);
-        } catch (IOException e) {
-            throw new ClusterException("Cannot write " + relativePath + " of " + name() + ": " + e.getMessage(), e);
-        }
+        transport.writeFile(dataDir().resolve(relativePath).toString(), content);
     }
 
     public void appendFile(String relativePath, String content) {
@@ -163,10 +158,10 @@ public final class LocalNode {
     private Shell.Result pgCtl(String... args) {
         List<String> command = new ArrayList<>(List.of(binaries.program("pg_ctl").toString(), "-D", dataDir().toString()));
         command.addAll(List.of(args));
-        return Shell.exec(ServiceUser.wrap(command));
+        return transport.exec(command);
     }
 
     private String run(List<String> command) {
-        return Shell.run(ServiceUser.wrap(command));
+        return transport.run(command);
     }
 }

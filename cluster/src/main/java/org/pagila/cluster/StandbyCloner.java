@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,11 +46,10 @@ public final class StandbyCloner {
             ServiceUser.own(standby.dir());
             if (binaries.has("pg_basebackup")) {
                 progress.detail("pg_basebackup from " + primary.name() + " (" + binaries.origin() + ")");
-                Shell.Result result = Shell.exec(ServiceUser.wrap(List.of(binaries.program("pg_basebackup").toString(),
-                        "-h", primary.address().host(), "-p", String.valueOf(primary.address().port()),
-                        "-U", Secrets.REPLICATION_USER, "-D", standby.dataDir().toString(), "-X", "stream",
-                        "-S", slotName(standby.name()), "--checkpoint=fast", "--no-sync")),
-                        Map.of("PGPASSWORD", secrets.password(Secrets.REPLICATION_USER)), 600);
+                List<String> command = new ArrayList<>(NodePlan.baseBackup(binaries.program("pg_basebackup").toString(),
+                        primary.address().host(), primary.address().port(), standby.dataDir().toString(), standby.name(), false));
+                command.add("--no-sync");
+                Shell.Result result = new LocalTransport().exec(command, Map.of("PGPASSWORD", secrets.password(Secrets.REPLICATION_USER)));
                 if (result.exitCode() != 0) {
                     throw new ClusterException("pg_basebackup for " + standby.name() + " failed:\n" + result.output());
                 }
