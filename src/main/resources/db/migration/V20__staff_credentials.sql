@@ -8,7 +8,7 @@ CREATE TABLE staff_credential (
 
 -- What sign-in reads: only active staff with a credential can sign in.
 CREATE VIEW staff_login AS
-SELECT s.staff_id, s.username, c.password_hash, s.store_id, s.first_name, s.last_name
+SELECT s.staff_id, s.username, c.password_hash, 'staff'::text AS role, s.store_id, s.first_name, s.last_name
 FROM staff s
 JOIN staff_credential c USING (staff_id)
 WHERE s.active;

@@ -36,6 +36,9 @@ public class EmbeddedClusterStarter {
     @FlywayDataSource("migrations")
     Flyway migrations;
 
+    @Inject
+    OwnerUpkeep ownerUpkeep;
+
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, ClusterSettings settings) {
         if (embedded) {
             EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, 7));
@@ -45,6 +48,7 @@ public class EmbeddedClusterStarter {
             cluster.up();
         }
         migrate();
+        ownerUpkeep.run();
         if (embedded) {
             System.out.printf("%nPagila Store: http://localhost:%d  (cluster command: cluster/pagila-cluster status)%n%n", httpPort);
         }
