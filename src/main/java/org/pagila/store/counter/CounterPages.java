@@ -145,7 +145,7 @@ public class CounterPages {
     @Path("/sign-out")
     public Response signOut() {
         FormAuthenticationMechanism.logout(identity);
-        return Response.seeOther(URI.create("/staff/sign-in?signed-out")).build();
+        return Response.seeOther(URI.create("/staff/sign-in?signed-out=true")).build();
     }
 
     private Connection fresh() throws SQLException {
