@@ -1,8 +1,10 @@
 package org.pagila.cluster;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
-/** The cluster command: `cluster/pagila-cluster up|status|stop|start|kill|promote|rejoin|down|destroy`. */
+/** The cluster command: `cluster/pagila-cluster up|status|stop|start|kill|promote|rejoin|down|destroy|staff-password|kvm`. */
 public final class ClusterCli {
     private static final String USAGE = """
             usage: cluster/pagila-cluster COMMAND
@@ -16,6 +18,8 @@ public final class ClusterCli {
               rejoin NODE   bring a former primary (or a broken standby) back as a standby of the primary
               down          stop every node, keeping the data
               destroy       stop every node and delete the cluster's data and secrets
+              staff-password USERNAME
+                            give a staff member (Mike, Jon) a new generated sign-in password and print it
               kvm ...       the KVM topology (plan, apply, destroy, ...): `kvm` alone lists its commands
             settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,
                                     PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR
@@ -62,6 +66,13 @@ public final class ClusterCli {
                 }
                 new Failover(cluster).rejoin(args.get(1));
             }
+            case "staff-password" -> {
+                if (args.size() != 2) {
+                    System.err.println("staff-password needs a staff username (Pagila's are Mike and Jon)");
+                    return 2;
+                }
+                resetStaffPassword(settings, args.get(1));
+            }
             case "stop", "start", "kill" -> {
                 if (args.size() != 2) {
                     System.err.println(command + " needs a node name: " + ClusterSettings.NODE_NAMES);
@@ -79,5 +90,16 @@ public final class ClusterCli {
             }
         }
         return 0;
+    }
+
+    private static void resetStaffPassword(ClusterSettings settings, String username) {
+        Secrets secrets = Secrets.load(settings.secretsFile());
+        try (Connection owner = Jdbc.connectPrimary(settings, "pagila", Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER))) {
+            String password = StaffPasswords.reset(owner, secrets, username);
+            System.out.println("New sign-in password for " + username + ": " + password);
+            System.out.println("(kept in " + settings.secretsFile() + " as " + StaffPasswords.secretsKey(username) + ")");
+        } catch (SQLException e) {
+            throw new ClusterException("Cannot reset the password of " + username + " on the primary: " + e.getMessage(), e);
+        }
     }
 }

@@ -1,9 +1,12 @@
 package org.pagila.store.cluster;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import io.quarkus.flyway.FlywayDataSource;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
@@ -36,6 +39,13 @@ public class EmbeddedClusterStarter {
     @FlywayDataSource("migrations")
     Flyway migrations;
 
+    @Inject
+    OwnerUpkeep ownerUpkeep;
+
+    @Inject
+    @Any
+    Instance<AgroalDataSource> pools;
+
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, ClusterSettings settings) {
         if (embedded) {
             EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, 7));
@@ -43,8 +53,12 @@ public class EmbeddedClusterStarter {
                 cluster.destroy();
             }
             cluster.up();
+            // Hibernate opens connections while booting, before this event; if they went to a cluster that up()
+            // just replaced (recreate) or restarted, they are dead: start every pool afresh.
+            pools.forEach(pool -> pool.flush(AgroalDataSource.FlushMode.ALL));
         }
         migrate();
+        ownerUpkeep.run();
         if (embedded) {
             System.out.printf("%nPagila Store: http://localhost:%d  (cluster command: cluster/pagila-cluster status)%n%n", httpPort);
         }

@@ -1,0 +1,160 @@
+package org.pagila.store.counter;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.pagila.store.counter.CounterViews.CustomerFile;
+import org.pagila.store.counter.CounterViews.CustomerSummary;
+import org.pagila.store.counter.CounterViews.FilmStock;
+import org.pagila.store.counter.CounterViews.Overdue;
+import org.pagila.store.counter.CounterViews.Page;
+import org.pagila.store.counter.CounterViews.PastRental;
+import org.pagila.store.counter.CounterViews.RentalFile;
+import org.pagila.store.rental.RecordNotFound;
+import org.pagila.store.rental.RentalReceipt;
+import org.pagila.store.rental.RentalService;
+import org.pagila.store.rental.StaffMember;
+
+/** The counter in the browser: find a customer, rent, return, overdue report. Sign-in required. */
+@Path("/staff")
+@RolesAllowed("staff")
+@Produces(MediaType.TEXT_HTML)
+public class CounterPages {
+
+    @CheckedTemplate(basePath = "counter")
+    static class Templates {
+        static native TemplateInstance home(StaffMember staff);
+
+        static native TemplateInstance customers(StaffMember staff, String q, List<CustomerSummary> customers);
+
+        static native TemplateInstance customer(StaffMember staff, CustomerFile customer, Page<PastRental> history);
+
+        static native TemplateInstance rent(StaffMember staff, CustomerFile customer, String film, List<FilmStock> films);
+
+        static native TemplateInstance rental(StaffMember staff, RentalFile rental, String done);
+
+        static native TemplateInstance overdue(StaffMember staff, Page<Overdue> overdue);
+    }
+
+    @Inject
+    CurrentStaff staff;
+
+    @Inject
+    CounterReads reads;
+
+    @Inject
+    RentalService rentals;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @GET
+    public TemplateInstance home() {
+        return Templates.home(staff.get());
+    }
+
+    @GET
+    @Path("/customers")
+    public TemplateInstance customers(@RestQuery String q) throws SQLException {
+        if (q == null || q.isBlank()) {
+            throw new BadCounterInput("Type a name, an email address or a customer number.");
+        }
+        try (Connection c = fresh()) {
+            return Templates.customers(staff.get(), q.trim(), reads.findCustomers(c, q));
+        }
+    }
+
+    @GET
+    @Path("/customers/{id}")
+    public TemplateInstance customer(@RestPath String id, @RestQuery String page) throws SQLException {
+        int customerId = Ids.customer(id);
+        int pageNumber = BadCounterInput.page(page);
+        try (Connection c = fresh()) {
+            CustomerFile customer = reads.customer(c, customerId).orElseThrow(() -> Ids.noCustomer(customerId));
+            return Templates.customer(staff.get(), customer, reads.history(c, customerId, pageNumber));
+        }
+    }
+
+    @GET
+    @Path("/customers/{id}/rent")
+    public TemplateInstance rent(@RestPath String id, @RestQuery String film) throws SQLException {
+        int customerId = Ids.customer(id);
+        try (Connection c = fresh()) {
+            CustomerFile customer = reads.customer(c, customerId).orElseThrow(() -> Ids.noCustomer(customerId));
+            List<FilmStock> films = film == null || film.isBlank() ? List.of() : reads.filmsAtStore(c, film, staff.get().storeId());
+            return Templates.rent(staff.get(), customer, film == null ? "" : film.trim(), films);
+        }
+    }
+
+    @POST
+    @Path("/customers/{id}/rentals")
+    public Response rentCopy(@RestPath String id, @RestForm String inventoryId) throws SQLException {
+        int customerId = Ids.customer(id);
+        RentalReceipt receipt = rentals.rent(staff.get(), customerId, BadCounterInput.positive("the copy number", inventoryId));
+        return afterWrite(receipt, "rented");
+    }
+
+    @GET
+    @Path("/rentals/{id}")
+    public TemplateInstance rental(@RestPath String id, @RestQuery String done) throws SQLException {
+        int rentalId = Ids.rental(id);
+        try (Connection c = fresh()) {
+            RentalFile rental = reads.rental(c, rentalId).orElseThrow(() -> new RecordNotFound("There is no rental " + rentalId + "."));
+            return Templates.rental(staff.get(), rental, "rented".equals(done) || "returned".equals(done) ? done : null);
+        }
+    }
+
+    @POST
+    @Path("/rentals/{id}/return")
+    public Response returnRental(@RestPath String id) throws SQLException {
+        return afterWrite(rentals.returnRental(staff.get(), Ids.rental(id)), "returned");
+    }
+
+    @POST
+    @Path("/returns")
+    public Response returnCopy(@RestForm String inventoryId) throws SQLException {
+        return afterWrite(rentals.returnCopy(staff.get(), BadCounterInput.positive("the copy number", inventoryId)), "returned");
+    }
+
+    @GET
+    @Path("/overdue")
+    public TemplateInstance overdue(@RestQuery String page) throws SQLException {
+        int pageNumber = BadCounterInput.page(page);
+        try (Connection c = fresh()) {
+            return Templates.overdue(staff.get(), reads.overdue(c, pageNumber));
+        }
+    }
+
+    @POST
+    @Path("/sign-out")
+    public Response signOut() {
+        FormAuthenticationMechanism.logout(identity);
+        return Response.seeOther(URI.create("/staff/sign-in?signed-out=true")).build();
+    }
+
+    private Connection fresh() throws SQLException {
+        return staff.readConnection();
+    }
+
+    /** Post/redirect/get: the receipt is read back like any page, after the write is noted for read-your-writes. */
+    private Response afterWrite(RentalReceipt receipt, String done) throws SQLException {
+        staff.wrote();
+        return Response.seeOther(URI.create("/staff/rentals/" + receipt.rentalId() + "?done=" + done)).build();
+    }
+}

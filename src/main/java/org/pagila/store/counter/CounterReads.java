@@ -1,0 +1,220 @@
+package org.pagila.store.counter;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.pagila.store.counter.CounterViews.Copy;
+import org.pagila.store.counter.CounterViews.CustomerFile;
+import org.pagila.store.counter.CounterViews.CustomerSummary;
+import org.pagila.store.counter.CounterViews.FilmStock;
+import org.pagila.store.counter.CounterViews.OpenRental;
+import org.pagila.store.counter.CounterViews.Overdue;
+import org.pagila.store.counter.CounterViews.Page;
+import org.pagila.store.counter.CounterViews.PastRental;
+import org.pagila.store.counter.CounterViews.PaymentLine;
+import org.pagila.store.counter.CounterViews.RentalFile;
+
+/**
+ * The counter's queries. They run on whatever connection they are given: ReadYourWrites decides whether that is a
+ * standby that has caught up with the staff member's last write, or the primary.
+ */
+@ApplicationScoped
+public class CounterReads {
+    static final int HISTORY_PAGE = 10;
+    static final int OVERDUE_PAGE = 20;
+    private static final int SEARCH_LIMIT = 50;
+
+    private static final String ACTIVE = "(c.activebool AND c.active = 1)";
+    private static final String DUE = "(r.rental_date + f.rental_duration * interval '1 day')";
+
+    /** By id (a number), by email (contains @) or by a part of the name. */
+    public List<CustomerSummary> findCustomers(Connection c, String query) throws SQLException {
+        String q = query.trim();
+        String where;
+        Object param;
+        if (q.matches("\\d{1,9}")) {
+            where = "c.customer_id = ?";
+            param = Integer.parseInt(q);
+        } else if (q.contains("@")) {
+            where = "c.email ILIKE ?";
+            param = "%" + likeEscape(q) + "%";
+        } else {
+            where = "(c.first_name || ' ' || c.last_name) ILIKE ?";
+            param = "%" + likeEscape(q) + "%";
+        }
+        List<CustomerSummary> found = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT c.customer_id, c.first_name, c.last_name, c.email, " + ACTIVE
+                + ", c.store_id FROM customer c WHERE " + where + " ORDER BY c.last_name, c.first_name LIMIT " + SEARCH_LIMIT)) {
+            s.setObject(1, param);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(new CustomerSummary(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getBoolean(5), rs.getInt(6)));
+                }
+            }
+        }
+        return found;
+    }
+
+    public Optional<CustomerFile> customer(Connection c, int customerId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT c.customer_id, c.first_name, c.last_name, c.email, %s, c.store_id,
+                       a.address, a.district, ci.city, a.postal_code, co.country, a.phone, customer_balance(c.customer_id)
+                FROM customer c JOIN address a USING (address_id) JOIN city ci USING (city_id) JOIN country co USING (country_id)
+                WHERE c.customer_id = ?""".formatted(ACTIVE))) {
+            s.setInt(1, customerId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new CustomerFile(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getBoolean(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                        rs.getString(11), rs.getString(12), rs.getBigDecimal(13), openRentals(c, customerId)));
+            }
+        }
+    }
+
+    private List<OpenRental> openRentals(Connection c, int customerId) throws SQLException {
+        List<OpenRental> open = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT r.rental_id, r.inventory_id, f.film_id, f.title, r.rental_date, %1$s, %1$s < now()
+                FROM rental r JOIN inventory i USING (inventory_id) JOIN film f USING (film_id)
+                WHERE r.customer_id = ? AND r.return_date IS NULL ORDER BY r.rental_date""".formatted(DUE))) {
+            s.setInt(1, customerId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    open.add(new OpenRental(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getString(4), time(rs, 5), time(rs, 6),
+                            rs.getBoolean(7)));
+                }
+            }
+        }
+        return open;
+    }
+
+    /** Every rental of the customer, newest first. */
+    public Page<PastRental> history(Connection c, int customerId, int page) throws SQLException {
+        List<PastRental> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT r.rental_id, r.inventory_id, f.title, r.rental_date, r.return_date
+                FROM rental r JOIN inventory i USING (inventory_id) JOIN film f USING (film_id)
+                WHERE r.customer_id = ? ORDER BY r.rental_date DESC, r.rental_id DESC LIMIT ? OFFSET ?""")) {
+            s.setInt(1, customerId);
+            s.setInt(2, HISTORY_PAGE + 1);
+            s.setLong(3, (long) (page - 1) * HISTORY_PAGE);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new PastRental(rs.getInt(1), rs.getInt(2), rs.getString(3), time(rs, 4), time(rs, 5)));
+                }
+            }
+        }
+        return page(rows, page, HISTORY_PAGE);
+    }
+
+    /** Films whose title contains the text, with their copies at one store. */
+    public List<FilmStock> filmsAtStore(Connection c, String title, int storeId) throws SQLException {
+        List<FilmStock> films = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT film_id FROM film WHERE title ILIKE ? ORDER BY title LIMIT 20")) {
+            s.setString(1, "%" + likeEscape(title.trim()) + "%");
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    films.add(filmAtStore(c, rs.getInt(1), storeId).orElseThrow());
+                }
+            }
+        }
+        return films;
+    }
+
+    public Optional<FilmStock> filmAtStore(Connection c, int filmId, int storeId) throws SQLException {
+        List<Copy> copies = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT i.inventory_id, r.rental_id IS NULL, %s
+                FROM inventory i JOIN film f USING (film_id)
+                LEFT JOIN rental r ON r.inventory_id = i.inventory_id AND r.return_date IS NULL
+                WHERE i.film_id = ? AND i.store_id = ? ORDER BY i.inventory_id""".formatted(DUE))) {
+            s.setInt(1, filmId);
+            s.setInt(2, storeId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    copies.add(new Copy(rs.getInt(1), rs.getBoolean(2), time(rs, 3)));
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT film_id, title, rental_rate, rental_duration FROM film WHERE film_id = ?")) {
+            s.setInt(1, filmId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new FilmStock(rs.getInt(1), rs.getString(2), rs.getBigDecimal(3), rs.getInt(4), storeId, copies));
+            }
+        }
+    }
+
+    /** Open rentals past their due date, oldest first. */
+    public Page<Overdue> overdue(Connection c, int page) throws SQLException {
+        List<Overdue> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT r.rental_id, c.customer_id, c.first_name || ' ' || c.last_name, a.phone, r.inventory_id, f.title,
+                       r.rental_date, %1$s, ceil(extract(epoch FROM now() - %1$s) / 86400)::int
+                FROM rental r JOIN inventory i USING (inventory_id) JOIN film f USING (film_id)
+                JOIN customer c ON c.customer_id = r.customer_id JOIN address a ON a.address_id = c.address_id
+                WHERE r.return_date IS NULL AND %1$s < now()
+                ORDER BY %1$s, r.rental_id LIMIT ? OFFSET ?""".formatted(DUE))) {
+            s.setInt(1, OVERDUE_PAGE + 1);
+            s.setLong(2, (long) (page - 1) * OVERDUE_PAGE);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Overdue(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                            rs.getString(6), time(rs, 7), time(rs, 8), rs.getInt(9)));
+                }
+            }
+        }
+        return page(rows, page, OVERDUE_PAGE);
+    }
+
+    public Optional<RentalFile> rental(Connection c, int rentalId) throws SQLException {
+        List<PaymentLine> payments = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT payment_id, amount, payment_date, staff_id FROM payment WHERE rental_id = ? ORDER BY payment_date, payment_id")) {
+            s.setInt(1, rentalId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    payments.add(new PaymentLine(rs.getInt(1), rs.getBigDecimal(2), time(rs, 3), rs.getInt(4)));
+                }
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                SELECT r.rental_id, c.customer_id, c.first_name || ' ' || c.last_name, r.inventory_id, f.film_id, f.title,
+                       r.rental_date, %s, r.return_date
+                FROM rental r JOIN inventory i USING (inventory_id) JOIN film f USING (film_id)
+                JOIN customer c ON c.customer_id = r.customer_id WHERE r.rental_id = ?""".formatted(DUE))) {
+            s.setInt(1, rentalId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new RentalFile(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
+                        rs.getString(6), time(rs, 7), time(rs, 8), time(rs, 9), payments));
+            }
+        }
+    }
+
+    private static <T> Page<T> page(List<T> rows, int page, int size) {
+        boolean hasNext = rows.size() > size;
+        return new Page<>(hasNext ? rows.subList(0, size) : rows, page, size, hasNext);
+    }
+
+    private static OffsetDateTime time(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class);
+    }
+
+    private static String likeEscape(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

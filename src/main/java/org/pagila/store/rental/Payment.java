@@ -1,0 +1,47 @@
+package org.pagila.store.rental;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+
+/** A payment taken at the counter (rental fee or late fee). payment is partitioned by month; see V22. */
+@Entity
+@Table(name = "payment")
+public class Payment extends PanacheEntityBase {
+    @Id
+    @Column(name = "payment_id")
+    @SequenceGenerator(name = "payment_seq", sequenceName = "payment_payment_id_seq", allocationSize = 1)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "payment_seq")
+    public Integer id;
+
+    @Column(name = "customer_id")
+    public Integer customerId;
+
+    @Column(name = "staff_id")
+    public Integer staffId;
+
+    @Column(name = "rental_id")
+    public Integer rentalId;
+
+    public BigDecimal amount;
+
+    @Column(name = "payment_date")
+    public OffsetDateTime paymentDate;
+
+    static Payment of(Rental rental, StaffMember staff, BigDecimal amount, OffsetDateTime at) {
+        Payment payment = new Payment();
+        payment.customerId = rental.customerId;
+        payment.staffId = staff.staffId();
+        payment.rentalId = rental.id;
+        payment.amount = amount;
+        payment.paymentDate = at;
+        return payment;
+    }
+}

@@ -1,0 +1,81 @@
+package org.pagila.store.counter;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.filter.cookie.CookieFilter;
+import io.restassured.specification.RequestSpecification;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.pagila.cluster.Secrets;
+import org.pagila.cluster.StaffPasswords;
+import org.pagila.store.cluster.TestCluster;
+
+/** Test helpers: staff passwords from the cluster's secrets file, signed-in clients, data set up behind the store's back. */
+final class Staff {
+    private Staff() {
+    }
+
+    static String password(String username) {
+        return Secrets.load(TestCluster.settings().secretsFile()).get(StaffPasswords.secretsKey(username));
+    }
+
+    /** The JSON API as Mike (store 1), HTTP Basic. */
+    static RequestSpecification mike() {
+        return given().auth().preemptive().basic("Mike", password("Mike")).contentType("application/json");
+    }
+
+    /** A browser-like session signed in through the form; cookies (session, CSRF) kept in the filter. */
+    static CookieFilter signIn(String username) {
+        CookieFilter cookies = new CookieFilter();
+        given().filter(cookies).redirects().follow(false)
+                .formParam("j_username", username).formParam("j_password", password(username))
+                .post("/j_security_check").then().statusCode(302);
+        return cookies;
+    }
+
+    /** The CSRF token the staff pages put in their forms, read from a page as a browser would. */
+    static String csrfToken(CookieFilter session) {
+        String page = given().filter(session).get("/staff").then().statusCode(200).extract().asString();
+        return page.replaceAll("(?s).*name=\"csrf-token\" value=\"([^\"]+)\".*", "$1");
+    }
+
+    /** A copy at the store that nobody has out. */
+    static int freeCopy(int storeId, int filmId) throws SQLException {
+        try (Connection c = TestCluster.superuser("primary", "pagila");
+             PreparedStatement s = c.prepareStatement("SELECT inventory_id FROM inventory i WHERE store_id = ? AND film_id = ? "
+                     + "AND NOT EXISTS (SELECT FROM rental r WHERE r.inventory_id = i.inventory_id AND r.return_date IS NULL) "
+                     + "ORDER BY inventory_id LIMIT 1")) {
+            s.setInt(1, storeId);
+            s.setInt(2, filmId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no free copy of film " + filmId + " at store " + storeId);
+                }
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** A new active customer of store 1 with no history, so balances start from zero. */
+    static int newCustomer(String lastName) throws SQLException {
+        return sqlInt("INSERT INTO customer (store_id, first_name, last_name, email, address_id, active) "
+                + "VALUES (1, 'TEST', '" + lastName + "', '" + lastName.toLowerCase() + "@example.org', 5, 1) RETURNING customer_id");
+    }
+
+    static int sqlInt(String sql) throws SQLException {
+        try (Connection c = TestCluster.superuser("primary", "pagila"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    static void sql(String sql) throws SQLException {
+        try (Connection c = TestCluster.superuser("primary", "pagila"); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.pagila.store.counter;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.filter.cookie.CookieFilter;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pagila.cluster.Secrets;
+import org.pagila.cluster.StaffPasswords;
+import org.pagila.store.cluster.TestCluster;
+
+/** Sign-in is required everywhere at the counter; wrong passwords and forged forms are refused. */
+@QuarkusTest
+class StaffSignInTest {
+    private static final List<String> PAGES = List.of("/staff", "/staff/customers?q=smith", "/staff/customers/1",
+            "/staff/customers/1/rent?film=academy", "/staff/rentals/1", "/staff/overdue");
+    private static final List<String> PAGE_FORMS = List.of("/staff/customers/1/rentals", "/staff/rentals/1/return",
+            "/staff/returns", "/staff/sign-out");
+    private static final List<String> API_READS = List.of("/api/customers?q=smith", "/api/customers/1", "/api/customers/1/rentals",
+            "/api/rentals/1", "/api/rentals/overdue", "/api/rentals/copies?filmId=1");
+    private static final List<String> API_WRITES = List.of("/api/rentals", "/api/rentals/1/return", "/api/rentals/returns");
+
+    @Test
+    void everyStaffPageRedirectsToTheSignInPage() {
+        for (String page : PAGES) {
+            given().redirects().follow(false).get(page)
+                    .then().statusCode(302).header("Location", endsWith("/staff/sign-in"));
+        }
+        for (String form : PAGE_FORMS) {
+            given().redirects().follow(false).formParam("inventoryId", "1").post(form)
+                    .then().statusCode(302).header("Location", endsWith("/staff/sign-in"));
+        }
+    }
+
+    @Test
+    void everyStaffApiAnswers401WithoutARedirect() {
+        for (String path : API_READS) {
+            given().redirects().follow(false).get(path).then().statusCode(401);
+        }
+        for (String path : API_WRITES) {
+            given().redirects().follow(false).contentType("application/json").body("{\"customerId\":1,\"inventoryId\":1}")
+                    .post(path).then().statusCode(401);
+        }
+        given().auth().preemptive().basic("Mike", "not-the-password").get("/api/customers/1").then().statusCode(401);
+    }
+
+    @Test
+    void theSignInPageIsPublicAndAWrongPasswordIsRejected() {
+        given().get("/staff/sign-in").then().statusCode(200).body(containsString("j_security_check"));
+        given().redirects().follow(false).formParam("j_username", "Mike").formParam("j_password", "wrong")
+                .post("/j_security_check")
+                .then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=true"))
+                .header("Set-Cookie", org.hamcrest.Matchers.not(containsString("pagila-staff=")));
+        given().get("/staff/sign-in?error=true").then().statusCode(200).body(containsString("did not match"));
+    }
+
+    @Test
+    void signedInStaffSeeTheCounterAndSignOutEndsTheSession() {
+        CookieFilter session = Staff.signIn("Jon");
+        given().filter(session).get("/staff").then().statusCode(200)
+                .body(containsString("Jon Stephens")).body(containsString("store 2"));
+        String token = Staff.csrfToken(session);
+        given().filter(session).redirects().follow(false).formParam("csrf-token", token).post("/staff/sign-out")
+                .then().statusCode(303).header("Location", endsWith("/staff/sign-in?signed-out=true"));
+        given().filter(session).redirects().follow(false).get("/staff").then().statusCode(302);
+    }
+
+    @Test
+    void aFormWithoutItsCsrfTokenIsRejected() throws Exception {
+        CookieFilter session = Staff.signIn("Mike");
+        String token = Staff.csrfToken(session);
+        int copy = Staff.freeCopy(1, 1);
+        given().filter(session).redirects().follow(false).formParam("inventoryId", copy).post("/staff/customers/1/rentals")
+                .then().statusCode(403).body(containsString("Form expired"));
+        given().filter(session).redirects().follow(false).formParam("inventoryId", copy).formParam("csrf-token", token + "x")
+                .post("/staff/customers/1/rentals").then().statusCode(403);
+        assertEquals(0, Staff.sqlInt("SELECT count(*) FROM rental WHERE inventory_id = " + copy + " AND return_date IS NULL"),
+                "a refused form wrote nothing");
+        given().filter(session).redirects().follow(false).formParam("csrf-token", token).post("/staff/sign-out")
+                .then().statusCode(303);
+    }
+
+    @Test
+    void passwordsAreBcryptHashesAndAResetReplacesThePassword() throws Exception {
+        String old = Staff.password("Mike");
+        try (Connection owner = TestCluster.superuser("primary", "pagila")) {
+            assertTrue(TestCluster.count(owner, "SELECT count(*) FROM staff_credential WHERE password_hash LIKE '$2a$10$%'") == 2,
+                    "both staff have a bcrypt hash");
+            assertEquals(0, TestCluster.count(owner, "SELECT count(*) FROM staff_credential c JOIN staff s USING (staff_id) "
+                    + "WHERE c.password_hash = s.password"), "Pagila's SHA-1 column is never used");
+            String fresh = StaffPasswords.reset(owner, Secrets.load(TestCluster.settings().secretsFile()), "Mike");
+            assertNotEquals(old, fresh);
+            assertEquals(fresh, Staff.password("Mike"), "the secrets file keeps the new password");
+        }
+        given().auth().preemptive().basic("Mike", old).get("/api/customers/1").then().statusCode(401);
+        given().auth().preemptive().basic("Mike", Staff.password("Mike")).get("/api/customers/1")
+                .then().statusCode(200).body("id", is(1));
+    }
+
+    @Test
+    void theStoresRoleCannotChangeCredentials() throws Exception {
+        try (Connection app = TestCluster.as("primary", "pagila", Secrets.APP_USER); var s = app.createStatement()) {
+            var denied = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> s.execute("UPDATE staff_credential SET password_hash = 'x'"));
+            assertEquals("42501", denied.getSQLState());
+        }
+    }
+}
