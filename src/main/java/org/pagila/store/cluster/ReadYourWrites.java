@@ -70,10 +70,15 @@ public class ReadYourWrites {
             standby.close();
             throw e;
         }
-        standby.close();
-        Connection fresh = primary.getConnection();
-        servedBy.add(nodes.nodeOf(fresh));
-        return fresh;
+        try {
+            Connection fresh = primary.getConnection();
+            standby.close();
+            servedBy.add(nodes.nodeOf(fresh));
+            return fresh;
+        } catch (SQLException primaryGone) {
+            // No primary (read-only mode): the write is safe on disk; show what the standby has rather than fail.
+            return standby;
+        }
     }
 
     /** True on a standby that has replayed up to lsn, and on a primary (the standby pool falls back to it). */

@@ -28,6 +28,7 @@ import org.pagila.store.counter.CounterViews.PastRental;
 import org.pagila.store.counter.CounterViews.RentalFile;
 import org.pagila.store.rental.RecordNotFound;
 import org.pagila.store.rental.RentalReceipt;
+import org.pagila.store.cluster.PrimaryWrites;
 import org.pagila.store.rental.RentalService;
 import org.pagila.store.rental.StaffMember;
 
@@ -60,6 +61,10 @@ public class CounterPages {
 
     @Inject
     RentalService rentals;
+
+    /** Every write goes through the primary-writes guard: no primary means 503 read-only, never a 500 or a hang. */
+    @Inject
+    PrimaryWrites writes;
 
     @Inject
     SecurityIdentity identity;
@@ -106,7 +111,8 @@ public class CounterPages {
     @Path("/customers/{id}/rentals")
     public Response rentCopy(@RestPath String id, @RestForm String inventoryId) throws SQLException {
         int customerId = Ids.customer(id);
-        RentalReceipt receipt = rentals.rent(staff.get(), customerId, BadCounterInput.positive("the copy number", inventoryId));
+        int copy = BadCounterInput.positive("the copy number", inventoryId);
+        RentalReceipt receipt = writes.execute(() -> rentals.rent(staff.get(), customerId, copy));
         return afterWrite(receipt, "rented");
     }
 
@@ -123,13 +129,14 @@ public class CounterPages {
     @POST
     @Path("/rentals/{id}/return")
     public Response returnRental(@RestPath String id) throws SQLException {
-        return afterWrite(rentals.returnRental(staff.get(), Ids.rental(id)), "returned");
+        return afterWrite(writes.execute(() -> rentals.returnRental(staff.get(), Ids.rental(id))), "returned");
     }
 
     @POST
     @Path("/returns")
     public Response returnCopy(@RestForm String inventoryId) throws SQLException {
-        return afterWrite(rentals.returnCopy(staff.get(), BadCounterInput.positive("the copy number", inventoryId)), "returned");
+        int copy = BadCounterInput.positive("the copy number", inventoryId);
+        return afterWrite(writes.execute(() -> rentals.returnCopy(staff.get(), copy)), "returned");
     }
 
     @GET

@@ -35,8 +35,16 @@ public class CurrentStaff {
         return readYourWrites.connectionFor(get().username());
     }
 
-    /** Call after each committed write of this staff member. */
-    public void wrote() throws SQLException {
-        readYourWrites.wrote(get().username());
+    /**
+     * Call after each committed write of this staff member. The write is already committed, so a primary that
+     * vanishes right now must not turn the answer into an error: the next reads just may not see it at once.
+     */
+    public void wrote() {
+        try {
+            readYourWrites.wrote(get().username());
+        } catch (SQLException | RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(CurrentStaff.class).warnf("Could not note %s's write position: %s",
+                    get().username(), e.getMessage());
+        }
     }
 }

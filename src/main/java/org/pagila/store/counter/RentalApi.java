@@ -20,6 +20,7 @@ import org.pagila.store.counter.CounterViews.Page;
 import org.pagila.store.counter.CounterViews.RentalFile;
 import org.pagila.store.rental.RecordNotFound;
 import org.pagila.store.rental.RentalReceipt;
+import org.pagila.store.cluster.PrimaryWrites;
 import org.pagila.store.rental.RentalService;
 
 /** Rentals and returns as JSON (staff only, HTTP Basic). Errors: {@link CounterErrors.ErrorBody}. */
@@ -44,6 +45,10 @@ public class RentalApi {
     @Inject
     RentalService rentals;
 
+    /** Every write goes through the primary-writes guard: no primary means 503 read-only, never a 500 or a hang. */
+    @Inject
+    PrimaryWrites writes;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response rent(RentRequest request) throws SQLException {
@@ -51,8 +56,8 @@ public class RentalApi {
             throw new BadCounterInput("Send {\"customerId\": N, \"inventoryId\": N} or {\"customerId\": N, \"filmId\": N}.");
         }
         RentalReceipt receipt = request.inventoryId() != null
-                ? rentals.rent(staff.get(), request.customerId(), request.inventoryId())
-                : rentals.rentFilm(staff.get(), request.customerId(), request.filmId());
+                ? writes.execute(() -> rentals.rent(staff.get(), request.customerId(), request.inventoryId()))
+                : writes.execute(() -> rentals.rentFilm(staff.get(), request.customerId(), request.filmId()));
         staff.wrote();
         return Response.created(URI.create("/api/rentals/" + receipt.rentalId())).entity(receipt).build();
     }
@@ -70,7 +75,7 @@ public class RentalApi {
     @POST
     @Path("/{id}/return")
     public RentalReceipt returnRental(@RestPath String id) throws SQLException {
-        RentalReceipt receipt = rentals.returnRental(staff.get(), Ids.rental(id));
+        RentalReceipt receipt = writes.execute(() -> rentals.returnRental(staff.get(), Ids.rental(id)));
         staff.wrote();
         return receipt;
     }
@@ -83,7 +88,7 @@ public class RentalApi {
         if (request == null || request.inventoryId() == null) {
             throw new BadCounterInput("Send {\"inventoryId\": N}.");
         }
-        RentalReceipt receipt = rentals.returnCopy(staff.get(), request.inventoryId());
+        RentalReceipt receipt = writes.execute(() -> rentals.returnCopy(staff.get(), request.inventoryId()));
         staff.wrote();
         return receipt;
     }
