@@ -7,10 +7,13 @@ CREATE INDEX IF NOT EXISTS film_title_trgm_idx ON film USING gin (title gin_trgm
 
 -- Titles that contain something like the words searched for. word_similarity's default threshold (0.6) misses
 -- one-letter typos in short words ("dinosuar"); 0.5 catches them, set here so the index still applies.
+-- The planner cannot estimate <% and picks a sequential scan of all titles (7 ms); the trigram index answers
+-- in 0.2 ms (EXPLAIN ANALYZE on a standby), so this one query is told to use it.
 CREATE OR REPLACE FUNCTION film_title_matches(q text)
 RETURNS TABLE (film_id integer, similarity real)
 LANGUAGE sql STABLE
 SET pg_trgm.word_similarity_threshold = 0.5
+SET enable_seqscan = off
 AS $$
     SELECT f.film_id, word_similarity(q, f.title) FROM film f WHERE q <% f.title
 $$;

@@ -54,7 +54,7 @@ public class UserError extends RuntimeException {
         } catch (NumberFormatException e) {
             // falls through to the message below
         }
-        throw badRequest("A " + what + " id is a positive whole number, not '" + abbreviate(raw) + "'.");
+        throw badRequest("The " + what + " id must be a positive whole number, not '" + abbreviate(raw) + "'.");
     }
 
     /** Echoing input back is useful, echoing a megabyte of it is not. */
