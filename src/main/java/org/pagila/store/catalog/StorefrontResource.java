@@ -1,27 +1,29 @@
 package org.pagila.store.catalog;
 
-import io.quarkus.panache.common.Sort;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
+import org.pagila.store.catalog.CatalogViews.Storefront;
 
 /** The storefront: what a customer sees first. */
 @Path("/")
 public class StorefrontResource {
 
+    @Inject
+    CatalogService catalog;
+
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance index(List<Film> films);
+        static native TemplateInstance index(Storefront store);
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance index() {
-        List<Film> films = Film.findAll(Sort.by("title")).page(0, 12).list();
-        return Templates.index(films);
+        return Templates.index(catalog.storefront());
     }
 }

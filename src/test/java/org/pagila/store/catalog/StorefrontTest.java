@@ -24,8 +24,9 @@ class StorefrontTest {
         given().when().get("/")
                 .then().statusCode(200)
                 .contentType(containsString("text/html"))
-                .body(containsString("ACADEMY DINOSAUR"))
-                .body(containsString("ACE GOLDFINGER"))
+                .body(containsString("BUCKET BROTHERHOOD")) // Pagila's most rented film (34 rentals)
+                .body(containsString("href=\"/categories/Horror\">Horror <span class=\"count\">56</span>"))
+                .body(containsString("action=\"/search\""))
                 .header("X-Served-By", matchesPattern("node[123]"))
                 .body(containsString("Served by <strong>node"));
     }

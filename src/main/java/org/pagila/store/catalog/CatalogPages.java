@@ -1,0 +1,108 @@
+package org.pagila.store.catalog;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.pagila.store.catalog.CatalogViews.ActorFilms;
+import org.pagila.store.catalog.CatalogViews.CategoryCount;
+import org.pagila.store.catalog.CatalogViews.FilmDetails;
+import org.pagila.store.catalog.CatalogViews.FilmPage;
+import org.pagila.store.catalog.CatalogViews.SearchResults;
+import org.pagila.store.web.UserError;
+
+/** The catalog in the browser: server-rendered pages that work without JavaScript. */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class CatalogPages {
+
+    @Inject
+    CatalogService catalog;
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance films(String heading, String formAction, FilmQuery query, FilmPage films,
+                FilmQuery.Vocabulary vocabulary, List<FilmQuery.Sort> sorts, List<String> ratings, List<String> features,
+                boolean categoryFixed);
+
+        static native TemplateInstance film(FilmDetails film);
+
+        static native TemplateInstance actor(ActorFilms actor);
+
+        static native TemplateInstance categories(List<CategoryCount> categories);
+
+        static native TemplateInstance search(SearchResults results);
+    }
+
+    @GET
+    @Path("films")
+    public TemplateInstance films(@Context UriInfo uri) {
+        FilmQuery.Vocabulary vocabulary = catalog.vocabulary();
+        FilmQuery query = FilmQuery.from(uri.getQueryParameters(), vocabulary);
+        FilmPage films = catalog.films(query, page -> "/films" + query.queryString(page, true));
+        String heading = query.filtered() ? "Films matching your filters" : "All films";
+        return Templates.films(heading, "/films", query, films, vocabulary, List.of(FilmQuery.Sort.values()),
+                FilmQuery.RATINGS, FilmQuery.FEATURES, false);
+    }
+
+    @GET
+    @Path("films/{id}")
+    public TemplateInstance film(@PathParam("id") String id) {
+        return Templates.film(catalog.film(UserError.parseId(id, "film")));
+    }
+
+    @GET
+    @Path("actors/{id}")
+    public TemplateInstance actor(@PathParam("id") String id) {
+        return Templates.actor(catalog.actor(UserError.parseId(id, "actor")));
+    }
+
+    @GET
+    @Path("categories")
+    public TemplateInstance categories() {
+        return Templates.categories(catalog.categories());
+    }
+
+    @GET
+    @Path("categories/{name}")
+    public TemplateInstance category(@PathParam("name") String name, @Context UriInfo uri) {
+        FilmQuery.Vocabulary vocabulary = catalog.vocabulary();
+        String category = knownCategory(name, vocabulary);
+        FilmQuery query = FilmQuery.from(uri.getQueryParameters(), vocabulary).inCategory(category);
+        String base = new CatalogViews.CategoryRef(category).href();
+        FilmPage films = catalog.films(query, page -> base + query.queryString(page, false));
+        return Templates.films(category, base, query, films, vocabulary, List.of(FilmQuery.Sort.values()),
+                FilmQuery.RATINGS, FilmQuery.FEATURES, true);
+    }
+
+    @GET
+    @Path("search")
+    public TemplateInstance search(@QueryParam("q") String q, @QueryParam("page") String page) {
+        if (q == null || q.isBlank()) {
+            return Templates.search(new SearchResults("", List.of(), null, false));
+        }
+        int pageNumber = page == null || page.isBlank() ? 1 : FilmQuery.page(page);
+        String terms = q.strip();
+        return Templates.search(catalog.search(terms, pageNumber, p -> searchHref("/search", terms, p)));
+    }
+
+    static String searchHref(String path, String terms, int page) {
+        return path + "?q=" + URLEncoder.encode(terms, StandardCharsets.UTF_8) + (page == 1 ? "" : "&page=" + page);
+    }
+
+    static String knownCategory(String name, FilmQuery.Vocabulary vocabulary) {
+        return vocabulary.categories().stream().filter(c -> c.equalsIgnoreCase(name.strip())).findFirst()
+                .orElseThrow(() -> UserError.notFound("There is no category '" + UserError.abbreviate(name) + "'.")
+                        .withLink("/categories", "See all categories"));
+    }
+}

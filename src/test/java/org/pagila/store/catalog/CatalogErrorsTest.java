@@ -1,0 +1,116 @@
+package org.pagila.store.catalog;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Bad input gets a clear status and message: a friendly page in the browser, JSON under /api, never a 500. */
+@QuarkusTest
+class CatalogErrorsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/films/99999", "/actors/999", "/categories/Westerns", "/no/such/page"})
+    void unknownThingsAreAFriendly404Page(String path) {
+        friendlyPage(given().accept("text/html").get(path).then().statusCode(404))
+                .body(containsString("We could not find that"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/films/99999", "/api/actors/999", "/api/categories/Westerns", "/api/nothing"})
+    void unknownThingsAreA404InJson(String path) {
+        given().get(path).then().statusCode(404).contentType(containsString("application/json"))
+                .body("status", is(404)).body("message", not(containsString("Exception")));
+    }
+
+    @Test
+    void aNonNumericIdIsA400ThatSaysWhy() {
+        friendlyPage(given().get("/films/abc").then().statusCode(400))
+                .body(containsString("The film id must be a positive whole number, not &#39;abc&#39;."));
+        given().get("/api/actors/1x").then().statusCode(400).body("message", is("The actor id must be a positive whole number, not '1x'."));
+        given().get("/api/films/99999999999").then().statusCode(400);
+        given().get("/api/films/0").then().statusCode(400);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"rating,X", "category,Westerns", "language,Klingon", "feature,Bloopers", "sort,price",
+            "minLength,long", "maxLength,-5", "minRate,cheap", "maxRate,1e9", "page,0", "page,-1", "page,two"})
+    void anUnknownFilterValueIsA400NamingTheParameter(String parameter, String value) {
+        given().queryParam(parameter, value).get("/api/films").then().statusCode(400)
+                .body("message", containsString(parameter));
+        friendlyPage(given().queryParam(parameter, value).get("/films").then().statusCode(400))
+                .body(containsString(parameter));
+    }
+
+    @Test
+    void contradictoryRangesAreA400() {
+        given().get("/api/films?minLength=120&maxLength=60").then().statusCode(400)
+                .body("message", is("minLength (120) is more than maxLength (60)."));
+    }
+
+    @Test
+    void aPagePastTheEndIsAnEmptyPageThatLinksBack() {
+        given().get("/films?page=43").then().statusCode(200)
+                .body(containsString("Page 43 is past the end: there are 42 pages."))
+                .body(containsString("href=\"/films?page=42\""));
+        given().get("/api/films?category=Horror&page=4").then().statusCode(200)
+                .body("items.size()", is(0)).body("total", is(56)).body("links.last", is("/api/films?category=Horror&page=3"))
+                .body("links.prev", is("/api/films?category=Horror&page=3"));
+        given().get("/search?q=dinosaur&page=5").then().statusCode(200).body(containsString("Page 5 is past the end"));
+    }
+
+    @Test
+    void aQueryOver200CharactersIsA400() {
+        String longQuery = "dinosaur ".repeat(23);
+        friendlyPage(given().queryParam("q", longQuery).get("/search").then().statusCode(400))
+                .body(containsString("A search is at most 200 characters"));
+        given().queryParam("q", longQuery).get("/api/search").then().statusCode(400).body("status", is(400));
+        given().queryParam("q", "x".repeat(200)).get("/api/search").then().statusCode(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"'", "\"", "\"unclosed phrase", "\\", "\\\\'", "%", "_", "100%", "a_b", "'; DROP TABLE film; --",
+            "1' OR '1'='1", ") OR (1=1", "!!&|:*<->", "<script>alert(1)</script>", "恐竜", "Ärger über Öl", "динозавр", "🦖",
+            "the", "-", "\"\"", "a & b | !c"})
+    void awkwardSearchesAreTakenLiterally(String q) {
+        given().queryParam("q", q).get("/api/search").then().statusCode(200).body("total", greaterThanOrEqualTo(0));
+        given().queryParam("q", q).get("/search").then().statusCode(200)
+                .body(not(containsString("<script>alert(1)</script>")))
+                .body(containsString("Search the catalog"));
+    }
+
+    @Test
+    void sqlInSearchIsOnlyText() {
+        given().queryParam("q", "'; DROP TABLE film; --").get("/api/search").then().statusCode(200);
+        given().get("/api/films").then().statusCode(200).body("total", is(1000));
+    }
+
+    @Test
+    void errorsAnswerInTheFormatTheClientAccepts() {
+        given().accept("text/html,application/xhtml+xml").get("/films/424242").then().statusCode(404)
+                .contentType(startsWith("text/html"));
+        given().accept("application/json").get("/films/424242").then().statusCode(406)
+                .contentType(startsWith("application/json")).body("message", containsString("format"));
+        given().accept("text/html").get("/api/films/424242").then().statusCode(406)
+                .contentType(startsWith("application/json"));
+    }
+
+    /** A page a customer can read: the store's layout, a way back, and nothing of the server's insides. */
+    private static ValidatableResponse friendlyPage(ValidatableResponse response) {
+        return response.contentType(startsWith("text/html"))
+                .body(containsString("<a class=\"brand\" href=\"/\">"))
+                .body(containsString("class=\"button\""))
+                .body(not(containsString("Exception")))
+                .body(not(containsString("at org.")))
+                .body(not(containsString("at io.")));
+    }
+}
