@@ -13,6 +13,7 @@ public final class ClusterCli {
               stop NODE     stop one node cleanly (NODE: primary, node1, node2, node3)
               start NODE    start one stopped node
               kill NODE     SIGKILL one node's postmaster, as a crash would
+              freeze NODE   SIGSTOP all of a node's processes (a hung server); thaw NODE resumes it
               promote [NODE] with the primary gone: promote NODE (default: the standby with the highest
                             replay LSN), create slots on it, re-point the other standbys
               rejoin NODE   bring a former primary (or a broken standby) back as a standby of the primary
@@ -73,7 +74,7 @@ public final class ClusterCli {
                 }
                 resetStaffPassword(settings, args.get(1));
             }
-            case "stop", "start", "kill" -> {
+            case "stop", "start", "kill", "freeze", "thaw" -> {
                 if (args.size() != 2) {
                     System.err.println(command + " needs a node name: " + ClusterSettings.NODE_NAMES);
                     return 2;
@@ -81,6 +82,8 @@ public final class ClusterCli {
                 switch (command) {
                     case "stop" -> cluster.stop(args.get(1));
                     case "start" -> cluster.start(args.get(1));
+                    case "freeze" -> cluster.freeze(args.get(1));
+                    case "thaw" -> cluster.thaw(args.get(1));
                     default -> cluster.kill(args.get(1));
                 }
             }

@@ -118,6 +118,15 @@ public final class EmbeddedCluster {
         progress.info(pid.map(p -> nodeName + " killed (SIGKILL to postmaster pid " + p + ")").orElse(nodeName + " was not running"));
     }
 
+    /** SIGSTOP of a node's processes: it accepts connections but never answers (demos of a frozen primary). */
+    public void freeze(String nodeName) {
+        progress.info(nodeName + " frozen (SIGSTOP to " + node(nodeName).freeze().size() + " processes); `thaw " + nodeName + "` resumes it");
+    }
+
+    public void thaw(String nodeName) {
+        progress.info(nodeName + " thawed (SIGCONT to " + node(nodeName).thaw().size() + " processes)");
+    }
+
     public List<NodeStatus> status() {
         Secrets secrets = Secrets.load(settings.secretsFile());
         try (ClusterProbe probe = new ClusterProbe(settings.nodes(), "postgres", Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER))) {

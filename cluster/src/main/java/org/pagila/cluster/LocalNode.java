@@ -118,11 +118,43 @@ public final class LocalNode {
         }
     }
 
-    /** SIGKILL of the postmaster, as a crash would. Returns the pid killed, if any. */
+    /**
+     * SIGKILL of the postmaster, as a crash would. Its children exit by themselves once they notice; any that
+     * a freeze stopped are let go (SIGCONT) so they can. Returns the pid killed, if any.
+     */
     public Optional<Long> kill() {
         Optional<Long> pid = postmasterPid();
+        List<Long> children = processTree().stream().skip(1).toList();
         pid.flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+        signal("CONT", children);
         return pid;
+    }
+
+    /** SIGSTOP of the server and all its processes: a hung machine, to the clients (TCP still accepts). */
+    public List<Long> freeze() {
+        List<Long> tree = processTree();
+        signal("STOP", tree);
+        return tree;
+    }
+
+    public List<Long> thaw() {
+        List<Long> tree = processTree();
+        signal("CONT", tree);
+        return tree;
+    }
+
+    private List<Long> processTree() {
+        return postmasterPid().flatMap(ProcessHandle::of).map(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p),
+                p.descendants()).map(ProcessHandle::pid).toList()).orElse(List.of());
+    }
+
+    private static void signal(String signal, List<Long> pids) {
+        if (pids.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        pids.forEach(p -> command.add(String.valueOf(p)));
+        Shell.exec(command);
     }
 
     public Optional<Long> postmasterPid() {

@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.pagila.store.cluster.ReadYourWrites;
-import org.pagila.store.rental.StaffLogin;
+import org.pagila.store.staff.StaffLogin;
 import org.pagila.store.rental.StaffMember;
 
 /** The signed-in staff member of this request, and where their reads may go so that they see their own writes. */

@@ -76,7 +76,7 @@ class CounterBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Counter"));
         shoot("2-counter");
 
-        browser.findElement(By.name("q")).sendKeys("PATRICIA JOHNSON");
+        browser.findElement(By.cssSelector("form[action='/staff/customers'] input[name=q]")).sendKeys("PATRICIA JOHNSON");
         browser.findElement(By.cssSelector("form[action='/staff/customers'] button")).click();
         wait.until(ExpectedConditions.urlContains("/staff/customers?q="));
         shoot("3-customers");

@@ -1,11 +1,8 @@
-package org.pagila.store.rental;
+package org.pagila.store.staff;
+
+import org.pagila.store.rental.StaffMember;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import io.quarkus.security.jpa.Password;
-import io.quarkus.security.jpa.PasswordType;
-import io.quarkus.security.jpa.Roles;
-import io.quarkus.security.jpa.UserDefinition;
-import io.quarkus.security.jpa.Username;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -14,13 +11,13 @@ import java.util.Optional;
 import org.hibernate.annotations.Immutable;
 
 /**
- * Who may sign in at the counter: active Pagila staff with a bcrypt credential (view staff_login). Read from the
- * primary, through the write model's persistence unit, so a password reset counts at once.
+ * Who may sign in at the counter: active Pagila staff with a bcrypt credential (view staff_login). Read through
+ * the standby persistence unit, so staff can still sign in and look customers up while the primary is gone;
+ * a password reset counts once it has replicated (milliseconds).
  */
 @Entity
 @Immutable
 @Table(name = "staff_login")
-@UserDefinition
 public class StaffLogin extends PanacheEntityBase {
     public static final String ROLE = "staff";
 
@@ -28,14 +25,11 @@ public class StaffLogin extends PanacheEntityBase {
     @Column(name = "staff_id")
     public Integer staffId;
 
-    @Username
     public String username;
 
-    @Password(PasswordType.MCF)
     @Column(name = "password_hash")
     public String passwordHash;
 
-    @Roles
     public String role;
 
     @Column(name = "store_id")
