@@ -21,9 +21,12 @@ import org.junit.jupiter.api.Test;
  * nodes without disturbing the cluster the store tests use.
  */
 class ClusterLifecycleTest {
-    /** Other ports can be chosen (PAGILA_TEST_LIFECYCLE_HOSTS) so two checkouts can test side by side. */
+    /**
+     * Other ports can be chosen (PAGILA_TEST_LIFECYCLE_HOSTS) so two checkouts can test side by side. Test ports
+     * stay below 32768, where Linux hands out ephemeral client ports, so no outgoing connection can hold one.
+     */
     private static final String HOSTS = Optional.ofNullable(System.getenv("PAGILA_TEST_LIFECYCLE_HOSTS"))
-            .orElse("127.0.0.1:35432,127.0.0.1:35433,127.0.0.1:35434,127.0.0.1:35435");
+            .orElse("127.0.0.1:24432,127.0.0.1:24433,127.0.0.1:24434,127.0.0.1:24435");
     private static final ClusterSettings SETTINGS = ClusterSettings.from(key -> switch (key) {
         case "pagila.cluster.name" -> Optional.of("lifecycle-" + HOSTS.replaceAll("^.*?:(\\d+),.*$", "$1"));
         case "pagila.cluster.hosts" -> Optional.of(HOSTS);

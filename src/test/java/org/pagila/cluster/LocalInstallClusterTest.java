@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class LocalInstallClusterTest {
     private static final Path PG_BIN = Path.of(Optional.ofNullable(System.getenv("PAGILA_TEST_PG_BIN")).orElse("/usr/lib/postgresql/15/bin"));
     private static final String HOSTS = Optional.ofNullable(System.getenv("PAGILA_TEST_LOCAL_HOSTS"))
-            .orElse("127.0.0.1:37432,127.0.0.1:37433,127.0.0.1:37434,127.0.0.1:37435");
+            .orElse("127.0.0.1:23432,127.0.0.1:23433,127.0.0.1:23434,127.0.0.1:23435");
     private static final ClusterSettings SETTINGS = ClusterSettings.from(key -> switch (key) {
         case "pagila.cluster.name" -> Optional.of("local-install-" + HOSTS.replaceAll("^.*?:(\\d+),.*$", "$1"));
         case "pagila.cluster.hosts" -> Optional.of(HOSTS);

@@ -111,12 +111,25 @@ public class ClusterState {
         return view.mode() == Mode.READ_ONLY;
     }
 
-    /** A write just failed for want of a primary: drop pooled connections to it and look again now. */
+    /**
+     * A write just failed for want of a primary: drop pooled connections to it and look again now. Done on the
+     * poller's thread: closing a connection that a frozen server holds can block, never a request.
+     */
     public void primaryLost() {
-        primaryPool.flush(AgroalDataSource.FlushMode.ALL);
         if (poller != null) {
-            poller.execute(this::refreshQuietly);
+            poller.execute(() -> {
+                dropPrimaryConnections();
+                refreshQuietly();
+            });
         }
+    }
+
+    /**
+     * The driver never re-routes a pooled connection: idle ones to the old primary go now, busy ones when they are
+     * returned, so no request gets one again. (Closing busy ones by force would wait on their stuck socket reads.)
+     */
+    private void dropPrimaryConnections() {
+        primaryPool.flush(AgroalDataSource.FlushMode.GRACEFUL);
     }
 
     private void refreshQuietly() {
@@ -136,8 +149,7 @@ public class ClusterState {
         View previous = view;
         view = new View(mode, primary, nodes, stale, Instant.now());
         if (!previous.primary().equals(primary) && !previous.checkedAt().equals(Instant.EPOCH)) {
-            // Pooled connections are never re-routed by the driver: drop those to the old primary.
-            primaryPool.flush(AgroalDataSource.FlushMode.ALL);
+            dropPrimaryConnections();
             LOG.infof("Primary changed: %s -> %s", previous.primary().orElse("none"), primary.orElse("none"));
         }
         if (previous.mode() != mode) {

@@ -2,7 +2,10 @@ package org.pagila.store.cluster;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.Asynchronous;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -13,6 +16,10 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * SmallRye Fault Tolerance around every write: bounded in time, a circuit breaker that stops hammering a
  * primary that keeps failing, and a fallback that answers read-only. Business refusals (404, 409) pass
  * straight through and do not count as failures.
+ *
+ * Asynchronous on purpose: a frozen primary blocks JDBC in socket reads that no interrupt can cut short, so
+ * only a write running on its own thread lets the timeout answer the request on time (the stuck thread fails
+ * later on the driver's socket timeout, and its transaction rolls back).
  */
 @ApplicationScoped
 public class GuardedWrite {
@@ -20,17 +27,18 @@ public class GuardedWrite {
     @Inject
     ClusterState cluster;
 
+    @Asynchronous
     @Timeout(value = 4000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 1000,
             failOn = {PrimaryUnavailableException.class, TimeoutException.class})
     @Fallback(fallbackMethod = "readOnly",
             applyOn = {PrimaryUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
-    public Object call(Supplier<?> write) {
-        return write.get();
+    public CompletionStage<Object> call(Supplier<?> write) {
+        return CompletableFuture.completedFuture(write.get());
     }
 
-    Object readOnly(Supplier<?> write) {
+    CompletionStage<Object> readOnly(Supplier<?> write) {
         cluster.primaryLost();
-        throw new ReadOnlyException(null);
+        return CompletableFuture.failedFuture(new ReadOnlyException(null));
     }
 }

@@ -3,12 +3,14 @@ package org.pagila.store.cluster;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
  * The one door for writes. While the cluster has no primary a write is refused at once; otherwise it runs
  * under the fault-tolerance guard, which turns a primary that dies or freezes mid-request into a
- * read-only answer instead of a 500 or a hang.
+ * read-only answer instead of a 500 or a hang. Callers resolve request-scoped values (the signed-in staff
+ * member) before they hand the write over: it runs on a worker thread.
  */
 @ApplicationScoped
 public class PrimaryWrites {
@@ -24,16 +26,23 @@ public class PrimaryWrites {
         if (!cluster.isWritable()) {
             throw new ReadOnlyException(null);
         }
-        return (T) guarded.call(() -> {
-            try {
-                return write.get();
-            } catch (RuntimeException e) {
-                if (isPrimaryUnavailable(e)) {
-                    throw new PrimaryUnavailableException("The primary is unavailable: " + e.getMessage(), e);
+        try {
+            return (T) guarded.call(() -> {
+                try {
+                    return write.get();
+                } catch (RuntimeException e) {
+                    if (isPrimaryUnavailable(e)) {
+                        throw new PrimaryUnavailableException("The primary is unavailable: " + e.getMessage(), e);
+                    }
+                    throw e;
                 }
-                throw e;
+            }).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
             }
-        });
+            throw e;
+        }
     }
 
     public void execute(Runnable write) {

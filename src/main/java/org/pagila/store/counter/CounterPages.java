@@ -112,7 +112,8 @@ public class CounterPages {
     public Response rentCopy(@RestPath String id, @RestForm String inventoryId) throws SQLException {
         int customerId = Ids.customer(id);
         int copy = BadCounterInput.positive("the copy number", inventoryId);
-        RentalReceipt receipt = writes.execute(() -> rentals.rent(staff.get(), customerId, copy));
+        StaffMember who = staff.get();
+        RentalReceipt receipt = writes.execute(() -> rentals.rent(who, customerId, copy));
         return afterWrite(receipt, "rented");
     }
 
@@ -129,14 +130,17 @@ public class CounterPages {
     @POST
     @Path("/rentals/{id}/return")
     public Response returnRental(@RestPath String id) throws SQLException {
-        return afterWrite(writes.execute(() -> rentals.returnRental(staff.get(), Ids.rental(id))), "returned");
+        StaffMember who = staff.get();
+        int rentalId = Ids.rental(id);
+        return afterWrite(writes.execute(() -> rentals.returnRental(who, rentalId)), "returned");
     }
 
     @POST
     @Path("/returns")
     public Response returnCopy(@RestForm String inventoryId) throws SQLException {
         int copy = BadCounterInput.positive("the copy number", inventoryId);
-        return afterWrite(writes.execute(() -> rentals.returnCopy(staff.get(), copy)), "returned");
+        StaffMember who = staff.get();
+        return afterWrite(writes.execute(() -> rentals.returnCopy(who, copy)), "returned");
     }
 
     @GET

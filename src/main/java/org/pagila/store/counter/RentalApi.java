@@ -22,6 +22,7 @@ import org.pagila.store.rental.RecordNotFound;
 import org.pagila.store.rental.RentalReceipt;
 import org.pagila.store.cluster.PrimaryWrites;
 import org.pagila.store.rental.RentalService;
+import org.pagila.store.rental.StaffMember;
 
 /** Rentals and returns as JSON (staff only, HTTP Basic). Errors: {@link CounterErrors.ErrorBody}. */
 @Path("/api/rentals")
@@ -55,9 +56,10 @@ public class RentalApi {
         if (request == null || request.customerId() == null || (request.inventoryId() == null) == (request.filmId() == null)) {
             throw new BadCounterInput("Send {\"customerId\": N, \"inventoryId\": N} or {\"customerId\": N, \"filmId\": N}.");
         }
+        StaffMember who = staff.get();
         RentalReceipt receipt = request.inventoryId() != null
-                ? writes.execute(() -> rentals.rent(staff.get(), request.customerId(), request.inventoryId()))
-                : writes.execute(() -> rentals.rentFilm(staff.get(), request.customerId(), request.filmId()));
+                ? writes.execute(() -> rentals.rent(who, request.customerId(), request.inventoryId()))
+                : writes.execute(() -> rentals.rentFilm(who, request.customerId(), request.filmId()));
         staff.wrote();
         return Response.created(URI.create("/api/rentals/" + receipt.rentalId())).entity(receipt).build();
     }
@@ -75,7 +77,9 @@ public class RentalApi {
     @POST
     @Path("/{id}/return")
     public RentalReceipt returnRental(@RestPath String id) throws SQLException {
-        RentalReceipt receipt = writes.execute(() -> rentals.returnRental(staff.get(), Ids.rental(id)));
+        StaffMember who = staff.get();
+        int rentalId = Ids.rental(id);
+        RentalReceipt receipt = writes.execute(() -> rentals.returnRental(who, rentalId));
         staff.wrote();
         return receipt;
     }
@@ -88,7 +92,8 @@ public class RentalApi {
         if (request == null || request.inventoryId() == null) {
             throw new BadCounterInput("Send {\"inventoryId\": N}.");
         }
-        RentalReceipt receipt = writes.execute(() -> rentals.returnCopy(staff.get(), request.inventoryId()));
+        StaffMember who = staff.get();
+        RentalReceipt receipt = writes.execute(() -> rentals.returnCopy(who, request.inventoryId()));
         staff.wrote();
         return receipt;
     }
