@@ -1,6 +1,7 @@
 package org.pagila.store.cluster;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +33,10 @@ public class EmbeddedClusterStarter {
     @ConfigProperty(name = "pagila.cluster.recreate", defaultValue = "false")
     boolean recreate;
 
+    /** Tests leave nothing running behind them; a store in use keeps its cluster when it stops. */
+    @ConfigProperty(name = "pagila.cluster.destroy-on-stop", defaultValue = "false")
+    boolean destroyOnStop;
+
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
     int httpPort;
 
@@ -61,6 +66,12 @@ public class EmbeddedClusterStarter {
         ownerUpkeep.run();
         if (embedded) {
             System.out.printf("%nPagila Store: http://localhost:%d  (cluster command: cluster/pagila-cluster status)%n%n", httpPort);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event, ClusterSettings settings) {
+        if (embedded && destroyOnStop) {
+            new EmbeddedCluster(settings, Progress.quiet()).destroy();
         }
     }
 
