@@ -155,10 +155,10 @@ public final class Failover {
 
     private static void repoint(LocalNode standby, LocalNode primary, Secrets secrets) {
         try (Connection c = EmbeddedCluster.superuser(standby, secrets, "postgres"); Statement s = c.createStatement()) {
-            s.execute("ALTER SYSTEM SET primary_conninfo = " + PrimarySetup.quote(PrimarySetup.conninfo(standby.name(),
-                    primary.address().host(), primary.address().port(), secrets.password(Secrets.REPLICATION_USER))));
-            s.execute("ALTER SYSTEM SET primary_slot_name = " + PrimarySetup.quote(StandbyCloner.slotName(standby.name())));
-            s.execute("SELECT pg_reload_conf()");
+            for (String statement : PrimarySetup.followStatements(standby.name(), primary.address().host(),
+                    primary.address().port(), secrets.password(Secrets.REPLICATION_USER))) {
+                s.execute(statement);
+            }
         } catch (SQLException e) {
             throw new ClusterException("Cannot re-point " + standby.name() + ": " + e.getMessage(), e);
         }

@@ -134,9 +134,8 @@ public final class NodePlan {
 
     /** Points a running standby at another primary: primary_conninfo and slot, then a reload (no restart). */
     public void follow(Node standby, Node primary) {
-        psqlScript(standby, "ALTER SYSTEM SET primary_conninfo = " + PrimarySetup.quote(conninfo(standby, primary)) + ";\n"
-                + "ALTER SYSTEM SET primary_slot_name = " + PrimarySetup.quote(StandbyCloner.slotName(standby.name())) + ";\n"
-                + "SELECT pg_reload_conf();\n");
+        psqlScript(standby, String.join(";\n", PrimarySetup.followStatements(standby.name(), primary.peerHost(), pg.port(),
+                secrets.get().password(Secrets.REPLICATION_USER))) + ";\n");
         progress.detail(standby.name() + " now follows " + primary.name());
         awaitStreaming(primary, standby);
     }

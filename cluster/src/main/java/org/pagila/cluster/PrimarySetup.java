@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * What makes a node a replication primary for the store: server settings, who may connect from where,
@@ -45,6 +46,17 @@ public final class PrimarySetup {
     public static String standbySettings(String nodeName, String primaryHost, int primaryPort, String replicationPassword) {
         return "primary_conninfo = '" + conninfo(nodeName, primaryHost, primaryPort, replicationPassword) + "'\n"
                 + "primary_slot_name = '" + StandbyCloner.slotName(nodeName) + "'\n";
+    }
+
+    /**
+     * Re-points a running standby at another primary without a restart (both settings reload since PostgreSQL 13);
+     * it follows the new timeline by itself. One statement per element, for psql or JDBC alike.
+     */
+    public static List<String> followStatements(String nodeName, String primaryHost, int primaryPort, String replicationPassword) {
+        return List.of(
+                "ALTER SYSTEM SET primary_conninfo = " + quote(conninfo(nodeName, primaryHost, primaryPort, replicationPassword)),
+                "ALTER SYSTEM SET primary_slot_name = " + quote(StandbyCloner.slotName(nodeName)),
+                "SELECT pg_reload_conf()");
     }
 
     public static String conninfo(String nodeName, String primaryHost, int primaryPort, String replicationPassword) {
