@@ -56,6 +56,14 @@ class StorefrontTest {
     }
 
     @Test
+    void theHttpContractIsPublishedAsOpenApi() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/api/films'.get", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/api/rentals'.post", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/api/cluster'.get", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
     void healthIsUp() {
         given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
         given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
