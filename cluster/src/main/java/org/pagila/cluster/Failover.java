@@ -1,7 +1,6 @@
 package org.pagila.cluster;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -44,18 +43,9 @@ public final class Failover {
         progress.step("promote " + chosen.name() + (requested.isPresent() ? "" : " (highest replay LSN "
                 + chosen.lsn().orElse("?") + " of " + names(standbys) + ")"));
         LocalNode promoted = cluster.node(chosen.name());
-        try (Connection c = EmbeddedCluster.superuser(promoted, secrets, "postgres"); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT pg_promote(true, 60)")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    throw new ClusterException(chosen.name() + " did not finish promotion within 60 s");
-                }
-            }
-            for (String other : ClusterSettings.NODE_NAMES) {
-                if (!other.equals(chosen.name())) {
-                    PrimarySetup.createSlot(c, StandbyCloner.slotName(other));
-                }
-            }
+        try (Connection c = EmbeddedCluster.superuser(promoted, secrets, "postgres")) {
+            PrimarySetup.promote(c, ClusterSettings.NODE_NAMES.stream().filter(n -> !n.equals(chosen.name()))
+                    .map(StandbyCloner::slotName).toList());
         } catch (SQLException e) {
             throw new ClusterException("Promotion of " + chosen.name() + " failed: " + e.getMessage(), e);
         }

@@ -124,12 +124,9 @@ public final class NodePlan {
 
     /** pg_promote() on the standby, then the slots the other nodes will stream through. */
     public void promote(Node standby, List<Node> others) {
-        String promoted = sql(standby, "SELECT pg_promote(true, 60)");
-        if (!"t".equals(promoted) || !"f".equals(sql(standby, "SELECT pg_is_in_recovery()"))) {
-            throw new ClusterException(standby.name() + " did not leave recovery after pg_promote()");
-        }
-        progress.detail(standby.name() + " promoted: now the primary");
-        ensureSlots(standby, others.stream().map(n -> StandbyCloner.slotName(n.name())).toList());
+        List<String> slots = others.stream().map(n -> StandbyCloner.slotName(n.name())).toList();
+        jdbc(standby, c -> PrimarySetup.promote(c, slots));
+        progress.detail(standby.name() + " promoted: now the primary; slots " + String.join(", ", slots));
     }
 
     /** Points a running standby at another primary: primary_conninfo and slot, then a reload (no restart). */

@@ -49,6 +49,22 @@ public final class PrimarySetup {
     }
 
     /**
+     * Promotes the standby on this connection (waiting for it to finish) and creates, on it, the slots the other
+     * nodes will stream through.
+     */
+    public static void promote(Connection standby, List<String> slotsForOthers) throws SQLException {
+        try (Statement s = standby.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_promote(true, 60)")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                throw new SQLException("promotion did not finish within 60 s");
+            }
+        }
+        for (String slot : slotsForOthers) {
+            createSlot(standby, slot);
+        }
+    }
+
+    /**
      * Re-points a running standby at another primary without a restart (both settings reload since PostgreSQL 13);
      * it follows the new timeline by itself. One statement per element, for psql or JDBC alike.
      */
