@@ -5,8 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.Map;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.Secrets;
 
@@ -15,35 +14,30 @@ import org.pagila.cluster.Secrets;
  * cluster's secrets file each time a pool opens a connection, unless configured (containers, VMs).
  */
 public abstract class ClusterCredentials implements CredentialsProvider {
+    private final String user;
+    private final String passwordKey;
 
     @Inject
     ClusterSettings settings;
 
-    abstract String user();
-
-    abstract Optional<String> configuredPassword();
+    ClusterCredentials(String user, String passwordKey) {
+        this.user = user;
+        this.passwordKey = passwordKey;
+    }
 
     @Override
     public Map<String, String> getCredentials(String credentialsProviderName) {
-        String password = configuredPassword().orElseGet(() -> Secrets.load(settings.secretsFile()).password(user()));
-        return Map.of(USER_PROPERTY_NAME, user(), PASSWORD_PROPERTY_NAME, password);
+        String password = ConfigProvider.getConfig().getOptionalValue(passwordKey, String.class)
+                .orElseGet(() -> Secrets.load(settings.secretsFile()).password(user));
+        return Map.of(USER_PROPERTY_NAME, user, PASSWORD_PROPERTY_NAME, password);
     }
 
     /** The store's login: reads, and writes what the counter records. */
     @ApplicationScoped
     @Named("pagila-cluster")
     public static class Store extends ClusterCredentials {
-        @ConfigProperty(name = "pagila.db.password")
-        Optional<String> password;
-
-        @Override
-        String user() {
-            return Secrets.APP_USER;
-        }
-
-        @Override
-        Optional<String> configuredPassword() {
-            return password;
+        public Store() {
+            super(Secrets.APP_USER, "pagila.db.password");
         }
     }
 
@@ -51,17 +45,8 @@ public abstract class ClusterCredentials implements CredentialsProvider {
     @ApplicationScoped
     @Named("pagila-cluster-owner")
     public static class Owner extends ClusterCredentials {
-        @ConfigProperty(name = "pagila.db.owner-password")
-        Optional<String> password;
-
-        @Override
-        String user() {
-            return Secrets.SUPERUSER;
-        }
-
-        @Override
-        Optional<String> configuredPassword() {
-            return password;
+        public Owner() {
+            super(Secrets.SUPERUSER, "pagila.db.owner-password");
         }
     }
 }

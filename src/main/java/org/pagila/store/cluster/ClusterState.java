@@ -98,10 +98,6 @@ public class ClusterState {
         return view;
     }
 
-    public Mode mode() {
-        return view.mode();
-    }
-
     public boolean isWritable() {
         return view.mode() == Mode.READ_WRITE;
     }

@@ -39,6 +39,6 @@ public class GuardedWrite {
 
     CompletionStage<Object> readOnly(Supplier<?> write) {
         cluster.primaryLost();
-        return CompletableFuture.failedFuture(new ReadOnlyException(null));
+        return CompletableFuture.failedFuture(new ReadOnlyException());
     }
 }

@@ -24,7 +24,7 @@ public class PrimaryWrites {
     @SuppressWarnings("unchecked")
     public <T> T execute(Supplier<T> write) {
         if (!cluster.isWritable()) {
-            throw new ReadOnlyException(null);
+            throw new ReadOnlyException();
         }
         try {
             return (T) guarded.call(() -> {
@@ -45,12 +45,6 @@ public class PrimaryWrites {
         }
     }
 
-    public void execute(Runnable write) {
-        execute(() -> {
-            write.run();
-            return null;
-        });
-    }
 
     /**
      * Connection failures (SQLSTATE class 08), a server shutting down (57P01..57P03), a demoted primary refusing

@@ -16,7 +16,7 @@ import org.pagila.store.counter.CounterViews.CustomerSummary;
 import org.pagila.store.counter.CounterViews.Page;
 import org.pagila.store.counter.CounterViews.PastRental;
 
-/** Customers as the counter sees them, as JSON (staff only, HTTP Basic). Errors: {@link CounterErrors.ErrorBody}. */
+/** Customers as the counter sees them, as JSON (staff only, HTTP Basic). Errors: {@link org.pagila.store.web.ErrorPages.ApiError}. */
 @Path("/api/customers")
 @RolesAllowed("staff")
 @Produces(MediaType.APPLICATION_JSON)

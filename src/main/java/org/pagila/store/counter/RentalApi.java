@@ -24,7 +24,7 @@ import org.pagila.store.cluster.PrimaryWrites;
 import org.pagila.store.rental.RentalService;
 import org.pagila.store.rental.StaffMember;
 
-/** Rentals and returns as JSON (staff only, HTTP Basic). Errors: {@link CounterErrors.ErrorBody}. */
+/** Rentals and returns as JSON (staff only, HTTP Basic). Errors: {@link org.pagila.store.web.ErrorPages.ApiError}. */
 @Path("/api/rentals")
 @RolesAllowed("staff")
 @Produces(MediaType.APPLICATION_JSON)

@@ -12,6 +12,11 @@ import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.pagila.store.cluster.ReadOnlyException;
+import org.pagila.store.counter.BadCounterInput;
+import org.pagila.store.counter.CsrfGuard;
+import org.pagila.store.rental.RecordNotFound;
+import org.pagila.store.rental.RentalRefused;
 
 /**
  * Every failure reaches the customer as a short explanation and a way back: a page in the browser, JSON under
@@ -47,6 +52,37 @@ public class ErrorPages {
             default -> status.getReasonPhrase() + ".";
         };
         return respond(status, message, null, uri, headers);
+    }
+
+    // ---- the counter's refusals: back to the counter ----
+    private static final UserError.Link COUNTER = new UserError.Link("/staff", "Back to the counter");
+
+    @ServerExceptionMapper
+    public Response recordNotFound(RecordNotFound e, UriInfo uri, HttpHeaders headers) {
+        return respond(Status.NOT_FOUND, e.getMessage(), COUNTER, uri, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response rentalRefused(RentalRefused e, UriInfo uri, HttpHeaders headers) {
+        return respond(Status.CONFLICT, e.getMessage(), COUNTER, uri, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response badCounterInput(BadCounterInput e, UriInfo uri, HttpHeaders headers) {
+        return respond(Status.BAD_REQUEST, e.getMessage(), COUNTER, uri, headers);
+    }
+
+    @ServerExceptionMapper
+    public Response csrfRejected(CsrfGuard.CsrfRejected e, UriInfo uri, HttpHeaders headers) {
+        return respond(Status.FORBIDDEN, e.getMessage(), COUNTER, uri, headers);
+    }
+
+    /** A write while no primary can take it: the store is read-only for a moment, browsing goes on. */
+    @ServerExceptionMapper
+    public Response readOnly(ReadOnlyException e, UriInfo uri, HttpHeaders headers) {
+        return Response.fromResponse(respond(Status.SERVICE_UNAVAILABLE, e.getMessage(),
+                new UserError.Link("/films", "Keep browsing the catalog"), uri, headers))
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(ReadOnlyException.RETRY_AFTER_SECONDS)).build();
     }
 
     @ServerExceptionMapper

@@ -28,10 +28,6 @@ public class UserError extends RuntimeException {
         return new UserError(Status.BAD_REQUEST, message, null);
     }
 
-    public static UserError conflict(String message) {
-        return new UserError(Status.CONFLICT, message, null);
-    }
-
     public UserError withLink(String href, String label) {
         return new UserError(status, getMessage(), new Link(href, label));
     }

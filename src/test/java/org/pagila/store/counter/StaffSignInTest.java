@@ -79,7 +79,7 @@ class StaffSignInTest {
         String token = Staff.csrfToken(session);
         int copy = Staff.freeCopy(1, 1);
         given().filter(session).redirects().follow(false).formParam("inventoryId", copy).post("/staff/customers/1/rentals")
-                .then().statusCode(403).body(containsString("Form expired"));
+                .then().statusCode(403).body(containsString("This form has expired"));
         given().filter(session).redirects().follow(false).formParam("inventoryId", copy).formParam("csrf-token", token + "x")
                 .post("/staff/customers/1/rentals").then().statusCode(403);
         assertEquals(0, Staff.sqlInt("SELECT count(*) FROM rental WHERE inventory_id = " + copy + " AND return_date IS NULL"),

@@ -255,7 +255,7 @@ class FailoverTest {
             millis.add(took);
             assertEquals(503, response.statusCode(), situation + ": " + response.asString());
             assertEquals("5", response.header("Retry-After"));
-            assertEquals("read-only", response.path("error"));
+            assertEquals("Rentals are paused while the database fails over; browsing works.", response.path("message"));
         }
         millis.sort(Long::compare);
         long p50 = millis.get(millis.size() / 2);
