@@ -259,14 +259,9 @@ public final class EmbeddedCluster {
             }
             List<String> pending = new ArrayList<>(standbys);
             while (!pending.isEmpty()) {
-                try (ResultSet rs = s.executeQuery("SELECT r.application_name, r.state, r.replay_lsn >= '" + target
-                        + "'::pg_lsn AS caught_up, s.active FROM pg_stat_replication r "
-                        + "JOIN pg_replication_slots s ON s.active_pid = r.pid")) {
-                    while (rs.next()) {
-                        if ("streaming".equals(rs.getString(2)) && rs.getBoolean(3) && rs.getBoolean(4)
-                                && pending.remove(rs.getString(1))) {
-                            progress.detail(rs.getString(1) + " streaming, slot active, replayed up to " + target);
-                        }
+                for (String name : PrimarySetup.streamingStandbys(c, target)) {
+                    if (pending.remove(name)) {
+                        progress.detail(name + " streaming, slot active, replayed up to " + target);
                     }
                 }
                 if (pending.isEmpty()) {

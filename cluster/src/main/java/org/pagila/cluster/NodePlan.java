@@ -213,12 +213,11 @@ public final class NodePlan {
     /** Waits until the node replays as a hot standby and streams from the primary through its active slot. */
     public void awaitStreaming(Node primary, Node standby) {
         String slot = StandbyCloner.slotName(standby.name());
-        String query = "SELECT count(*) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid"
-                + " WHERE r.application_name = " + PrimarySetup.quote(standby.name()) + " AND r.state = 'streaming'"
-                + " AND s.slot_name = " + PrimarySetup.quote(slot) + " AND s.active";
         Instant deadline = Instant.now().plus(STREAMING_TIMEOUT);
         while (true) {
-            if ("1".equals(sql(primary, query)) && "t".equals(sql(standby, "SELECT pg_is_in_recovery()"))) {
+            AtomicBoolean streams = new AtomicBoolean();
+            jdbc(primary, c -> streams.set(PrimarySetup.streamingStandbys(c, null).contains(standby.name())));
+            if (streams.get() && "t".equals(sql(standby, "SELECT pg_is_in_recovery()"))) {
                 progress.detail(standby.name() + " streams from " + primary.name() + " through active slot " + slot);
                 return;
             }

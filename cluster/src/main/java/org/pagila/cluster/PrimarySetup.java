@@ -1,10 +1,13 @@
 package org.pagila.cluster;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What makes a node a replication primary for the store: server settings, who may connect from where,
@@ -62,6 +65,27 @@ public final class PrimarySetup {
         for (String slot : slotsForOthers) {
             createSlot(standby, slot);
         }
+    }
+
+    /**
+     * The standbys (by application_name) that stream from this primary through their own active slot and have
+     * replayed at least up to {@code replayedUpTo} (null: wherever they are). One check for every transport.
+     */
+    public static Set<String> streamingStandbys(Connection primary, String replayedUpTo) throws SQLException {
+        Set<String> streaming = new HashSet<>();
+        try (PreparedStatement s = primary.prepareStatement("SELECT r.application_name FROM pg_stat_replication r"
+                + " JOIN pg_replication_slots s ON s.active_pid = r.pid"
+                + " WHERE r.state = 'streaming' AND s.active AND s.slot_name = r.application_name || '_slot'"
+                + " AND (?::pg_lsn IS NULL OR r.replay_lsn >= ?::pg_lsn)")) {
+            s.setString(1, replayedUpTo);
+            s.setString(2, replayedUpTo);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    streaming.add(rs.getString(1));
+                }
+            }
+        }
+        return streaming;
     }
 
     /**

@@ -151,11 +151,22 @@ public class ClusterState {
         if (previous.mode() != mode) {
             LOG.infof("Store mode %s -> %s", previous.mode(), mode);
         }
+        boolean rolesChanged = !roles(nodes).equals(roles(previous.nodes())) && !previous.checkedAt().equals(Instant.EPOCH);
         if (!stale.equals(previous.staleStandbys())) {
             LOG.infof("Standbys lagging more than %s, kept out of the read pool: %s", maxReadLag, stale);
+        }
+        if (rolesChanged || !stale.equals(previous.staleStandbys())) {
+            // A node that died, froze or became the primary keeps its pooled read connections otherwise.
             readPool.flush(AgroalDataSource.FlushMode.GRACEFUL);
         }
         avoid(stale);
+        avoid(nodes.stream().filter(n -> !n.isUp()).map(NodeStatus::name).toList());
+    }
+
+    private static java.util.Map<String, NodeStatus.Role> roles(List<NodeStatus> nodes) {
+        java.util.Map<String, NodeStatus.Role> roles = new java.util.HashMap<>();
+        nodes.forEach(n -> roles.put(n.name(), n.role()));
+        return roles;
     }
 
     /** Standbys too far behind, but only while some fresher node could serve the reads instead. */
@@ -168,7 +179,7 @@ public class ClusterState {
         return fresherAvailable ? stale : List.of();
     }
 
-    /** The driver skips hosts it believes unreachable when it picks one for a new connection. */
+    /** The driver skips hosts it believes unreachable (for its recheck interval) when it opens a new connection. */
     private void avoid(List<String> stale) {
         for (String name : stale) {
             ClusterSettings.NodeAddress node = settings.node(name);
