@@ -52,6 +52,7 @@ public final class KvmTopology {
     private final Libvirt libvirt;
     private final Properties state = new Properties();
     private String network;
+    private Acceleration acceleration;
 
     public KvmTopology(KvmConfig config, Progress progress) {
         this.config = config;
@@ -65,25 +66,36 @@ public final class KvmTopology {
         PackagedPostgres pg = new PackagedPostgres(config.postgresVersion(), config.postgresPort());
         List<Action> actions = new ArrayList<>();
         actions.add(new Action("check: root, and the programs apply uses (virsh, qemu-img, genisoimage, ssh, ssh-keygen)", this::checkHost));
+        actions.add(new Action("acceleration: " + acceleration().describe(), () -> { }));
         actions.add(new Action("work directory " + config.workDir() + " (generated files, images, SSH key, secrets, state.properties)",
                 this::workDir));
         actions.add(new Action("SSH key " + sshKey() + " (ssh-keygen -t ed25519), unless present", this::sshKeyPair));
-        actions.add(new Action("libvirt network '" + config.networkName() + "' on " + config.libvirtUri() + ": " + config.cidr()
+        if (config.networkMode() == KvmConfig.NetworkMode.BRIDGE) {
+            actions.add(new Action("network.mode = bridge: check that bridge " + config.bridge() + " exists and holds " + config.hostAddress()
+                    + "; the VMs' taps join it (no libvirt network is defined or started)", this::bridge));
+        } else {
+            actions.add(new Action("libvirt network '" + config.networkName() + "' on " + config.libvirtUri() + ": " + config.cidr()
                 + ", host " + config.hostAddress() + ", NAT, bridge " + config.bridge() + ", DHCP reservations for the VMs;"
                 + " reused if it exists or if another network already gives the host " + config.hostAddress()
                 + " (net-define, net-start, net-autostart otherwise)", this::network));
-        actions.add(new Action("Ubuntu 24.04 cloud image " + config.imageUrl() + " to " + baseImage() + ", SHA-256 checked against "
+        }
+        if (config.image().source() == KvmConfig.ImageSource.DEBIAN) {
+            DebianGoldenImage debian = new DebianGoldenImage(config);
+            actions.add(new Action(debian.describe(), () -> debian.ensureBuilt(progress)));
+        } else {
+            actions.add(new Action("Ubuntu 24.04 cloud image " + config.imageUrl() + " to " + baseImage() + ", SHA-256 checked against "
                 + (config.imageSha256().isEmpty() ? config.checksumsUrl() : "the pinned image.sha256 (and " + config.checksumsUrl() + ")"),
                 this::baseImageDownloaded));
         actions.add(new Action("golden image " + files.goldenImage() + ": a copy of the cloud image booted once as pagila-golden with"
                 + " cloud-init: PostgreSQL " + config.postgresVersion() + " from the PostgreSQL apt repository (apt.postgresql.org.sh),"
                 + " then cloud-init clean and power-off; skipped when it exists", this::goldenImage));
+        }
         for (KvmConfig.Node node : config.vms()) {
             actions.add(new Action(node.name() + ": copy-on-write overlay " + files.disk(node.name()) + " (qemu-img create -f qcow2 -b "
                     + files.goldenImage().getFileName() + ", " + config.diskGib() + " GiB), unless present", () -> overlay(node)));
             actions.add(new Action(node.name() + ": cloud-init seed " + files.seedIso(node.name()) + ": hostname " + node.name()
                     + ", static " + node.address() + "/" + config.prefixLength() + " via netplan (gateway and DNS " + config.hostAddress()
-                    + "), /etc/hosts naming primary, node1, node2, node3, the SSH key, packages postgresql-" + config.postgresVersion(),
+                    + "), /etc/hosts naming primary, node1, node2, node3, the SSH key, locale C.UTF-8 (nothing installed at boot)",
                     () -> seed(node)));
             actions.add(new Action(node.name() + ": domain " + config.domainName(node) + " (" + config.memoryMib() + " MiB, "
                     + config.cpus() + " vCPUs) defined from " + files.domainXmlFile(node).getFileName() + " and started; an existing"
@@ -228,9 +240,7 @@ public final class KvmTopology {
             throw new ClusterException("Missing programs: " + missing + ". On Debian/Ubuntu: apt-get install libvirt-daemon-system"
                     + " libvirt-clients qemu-system-x86 qemu-utils genisoimage openssh-client");
         }
-        if (!Files.exists(Path.of("/dev/kvm"))) {
-            progress.detail("warning: no /dev/kvm: the VMs would run without acceleration (very slow)");
-        }
+        progress.detail("acceleration: " + acceleration().describe());
     }
 
     private void workDir() {
@@ -275,6 +285,22 @@ public final class KvmTopology {
         if (!libvirt.networkActive(network)) {
             libvirt.virshOk("net-start", network);
         }
+    }
+
+    private void bridge() {
+        Shell.Result addresses = Shell.exec(List.of("ip", "-4", "-o", "addr", "show", "dev", config.bridge()));
+        if (addresses.exitCode() != 0 || !addresses.output().contains(" " + config.hostAddress() + "/")) {
+            throw new ClusterException("network.mode = bridge needs bridge " + config.bridge() + " holding " + config.hostAddress()
+                    + " here: " + addresses.output());
+        }
+        network = config.bridge();
+    }
+
+    private Acceleration acceleration() {
+        if (acceleration == null) {
+            acceleration = Acceleration.choose(config.image().acceleration());
+        }
+        return acceleration;
     }
 
     private void baseImageDownloaded() {
@@ -520,7 +546,7 @@ public final class KvmTopology {
                 throw new ClusterException("Cannot read " + pub + ": " + e.getMessage(), e);
             }
         }
-        return new KvmFiles(config, key);
+        return new KvmFiles(config, key, acceleration());
     }
 
     private Path sshKey() {
