@@ -53,6 +53,8 @@ public final class KvmTopology {
     private final Properties state = new Properties();
     private String network;
     private Acceleration acceleration;
+    /** When apply started each domain: boot time is measured from there to SSH and to cloud-init's end. */
+    private final Map<String, Instant> domainStarted = new java.util.HashMap<>();
 
     public KvmTopology(KvmConfig config, Progress progress) {
         this.config = config;
@@ -443,6 +445,7 @@ public final class KvmTopology {
         }
         if (!libvirt.domainState(name).equals("running")) {
             libvirt.virshOk("start", name);
+            domainStarted.put(node.name(), Instant.now());
         }
     }
 
@@ -452,13 +455,24 @@ public final class KvmTopology {
         while (Shell.exec(ssh.ssh(List.of("true")), Map.of(), 30).exitCode() != 0) {
             if (Instant.now().isAfter(deadline)) {
                 throw new ClusterException(node.name() + " not reachable over SSH at " + node.address() + " after "
-                        + BOOT_TIMEOUT.toMinutes() + " min; see `virsh console " + config.domainName(node) + "`");
+                        + BOOT_TIMEOUT.toMinutes() + " min; its console: " + files().consoleLog(config.domainName(node)));
             }
             sleep(Duration.ofSeconds(5));
         }
-        ssh.runAdmin(List.of("cloud-init", "status", "--wait"));
+        String toSsh = sinceStart(node);
+        Shell.Result cloudInit = ssh.execAdmin(List.of("cloud-init", "status", "--wait", "--long"));
+        if (cloudInit.exitCode() != 0) {
+            throw new ClusterException(node.name() + ": cloud-init reports a problem (exit " + cloudInit.exitCode() + "):\n" + cloudInit.output());
+        }
         ssh.runAdmin(List.of("test", "-x", "/usr/lib/postgresql/" + config.postgresVersion() + "/bin/postgres"));
-        progress.detail(node.name() + " is up, cloud-init done, PostgreSQL " + config.postgresVersion() + " installed");
+        progress.detail(node.name() + " is up: SSH " + toSsh + ", cloud-init done " + sinceStart(node) + ", PostgreSQL "
+                + config.postgresVersion() + " installed");
+    }
+
+    private String sinceStart(KvmConfig.Node node) {
+        Instant started = domainStarted.get(node.name());
+        return started == null ? "(domain was already running)"
+                : String.format(java.util.Locale.ROOT, "%.0f s after its start", Duration.between(started, Instant.now()).toMillis() / 1000.0);
     }
 
     private void hostPostgres() {
