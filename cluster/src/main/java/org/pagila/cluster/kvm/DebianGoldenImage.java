@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.Shell;
@@ -91,14 +90,13 @@ public final class DebianGoldenImage {
             Files.writeString(script, script());
             progress.detail("debootstrap " + config.image().debianSuite() + " into " + building + " (a few minutes; once per inputs)");
             // A private mount namespace: the chroot's /proc and /dev mounts go away with the process, whatever happens.
-            Shell.Result result = Shell.exec(List.of("nice", "-n", "10", "unshare", "--mount", "--propagation", "private",
+            int exit = runShowingSteps(List.of("nice", "-n", "10", "unshare", "--mount", "--propagation", "private",
                     "bash", script.toString(), building.toString(), config.image().debianSuite(), config.image().debianMirror().toString(),
-                    String.valueOf(config.diskGib()), config.postgresVersion(), config.vmUser()), Map.of(), BUILD_TIMEOUT_SECONDS);
-            if (result.exitCode() != 0) {
-                throw new ClusterException("Building the Debian golden image failed (exit " + result.exitCode() + "), logs in "
-                        + building + ":\n" + result.output());
+                    String.valueOf(config.diskGib()), config.postgresVersion(), config.vmUser()), building.resolve("build.log"), progress);
+            if (exit != 0) {
+                throw new ClusterException("Building the Debian golden image failed (exit " + exit + "); logs in " + building
+                        + " (build.log, debootstrap.log, apt.log)");
             }
-            progress.detail(lastLine(result.output()));
             Files.move(building, dir(), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new ClusterException("Cannot build the Debian golden image in " + building + ": " + e.getMessage(), e);
@@ -128,8 +126,28 @@ public final class DebianGoldenImage {
         }
     }
 
-    private static String lastLine(String text) {
-        String stripped = text.strip();
-        return stripped.substring(stripped.lastIndexOf('\n') + 1);
+    /** Runs the build, each of its step lines shown as progress as it comes, everything kept in the log. */
+    private static int runShowingSteps(List<String> command, Path log, Progress progress) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             var out = Files.newBufferedWriter(log)) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                out.write(line + "\n");
+                progress.detail(line);
+            }
+        }
+        try {
+            if (!process.waitFor(BUILD_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new ClusterException("The Debian golden image build took over " + BUILD_TIMEOUT_SECONDS / 60 + " min: stopped");
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new ClusterException("Interrupted while building the Debian golden image", e);
+        }
     }
 }

@@ -45,7 +45,8 @@ public final class KvmTopology {
     }
 
     private static final Duration GOLDEN_BUILD_TIMEOUT = Duration.ofMinutes(30);
-    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(10);
+    // generous: under software emulation on a busy machine four VMs booting together take minutes each
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(20);
 
     private final KvmConfig config;
     private final Progress progress;
@@ -242,7 +243,6 @@ public final class KvmTopology {
             throw new ClusterException("Missing programs: " + missing + ". On Debian/Ubuntu: apt-get install libvirt-daemon-system"
                     + " libvirt-clients qemu-system-x86 qemu-utils genisoimage openssh-client");
         }
-        progress.detail("acceleration: " + acceleration().describe());
     }
 
     private void workDir() {
