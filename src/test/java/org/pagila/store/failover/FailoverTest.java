@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pagila.cluster.EmbeddedCluster;
@@ -47,6 +48,12 @@ class FailoverTest {
     @BeforeEach
     void healthyCluster() {
         primary = HealthyCluster.ensure();
+    }
+
+    /** Also after: the last test must not leave a killed node behind for the cluster's removal at the end. */
+    @AfterEach
+    void repairCluster() {
+        HealthyCluster.ensure();
     }
 
     @Test
@@ -120,7 +127,7 @@ class FailoverTest {
             cluster.kill(primary);
             awaitTrue(Duration.ofSeconds(3), () -> given().get("/").asString().contains(BANNER), "banner after the kill");
             assertEquals("READ_ONLY", given().get("/api/cluster").then().extract().path("mode"));
-            writesAnswerReadOnly(40, copyBeforeKill, 1000, "after kill -9 of the primary");
+            writesAnswerReadOnly(40, copyBeforeKill, "after kill -9 of the primary");
             for (Future<?> f : running) {
                 f.get();
             }
@@ -228,7 +235,7 @@ class FailoverTest {
             assertEquals(200, page.statusCode());
             assertTrue(page.asString().contains(BANNER));
             given().get("/q/health/ready").then().statusCode(200);
-            writesAnswerReadOnly(20, copy, 1000, "with the primary frozen (SIGSTOP)");
+            writesAnswerReadOnly(20, copy, "with the primary frozen (SIGSTOP)");
         } finally {
             cluster.kill(frozen);
         }
@@ -315,8 +322,16 @@ class FailoverTest {
                 .body("{\"customerId\": 1, \"inventoryId\": " + inventoryId + "}").post("/api/rentals");
     }
 
-    /** Repeated rental attempts while no primary takes writes: each must be a prompt 503 read-only answer. */
-    private static void writesAnswerReadOnly(int attempts, int inventoryId, long limitMillis, String situation) {
+    /**
+     * Below the write guard's @Timeout (4 s): an attempt that took longer waited on the database instead of being
+     * refused read-only. How fast the refusals are is a figure to print (the README's table), not to assert: on a
+     * loaded 2-core machine the bcrypt check of each request alone varies tenfold.
+     */
+    private static final long NO_WAIT_ON_THE_DATABASE_MILLIS = 4000;
+
+    /** Repeated rental attempts while no primary takes writes: each must be a 503 read-only answer, none a wait. */
+    private static void writesAnswerReadOnly(int attempts, int inventoryId, String situation) {
+        long limitMillis = NO_WAIT_ON_THE_DATABASE_MILLIS;
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < attempts; i++) {
             long start = System.nanoTime();

@@ -42,7 +42,8 @@ final class HealthyCluster {
                 failover.rejoin(node.name());
             }
         }
-        Awaitility.await("the store writes to " + primary + " and all four nodes serve").atMost(Duration.ofSeconds(15))
+        // A freshly cloned standby counts as lagging (max-read-lag is 3 s in this profile) until its replay lag settles.
+        Awaitility.await("the store writes to " + primary + " and all four nodes serve").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> storeSeesHealthy(primary));
         return primary;

@@ -20,7 +20,11 @@ public class FirstStartProfile implements QuarkusTestProfile {
                 "pagila.cluster.name", "first-start-" + HOSTS.replaceAll("^.*?:(\\d+),.*$", "$1"),
                 "pagila.cluster.hosts", HOSTS,
                 "pagila.cluster.recreate", "true",
-                "pagila.dir", "");
+                "pagila.dir", "",
+                // The log records (with any stack trace) go to a file as well: the console handler writes past the
+                // transcript's copy of System.out.
+                "quarkus.log.file.enabled", "true",
+                "quarkus.log.file.path", StartTranscript.LOG.toAbsolutePath().toString());
     }
 
     @Override

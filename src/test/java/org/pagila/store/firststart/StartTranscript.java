@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Copies everything the store writes to the console (progress, status table, log lines, stack traces) into a file
+ * Copies everything the store prints to System.out and System.err (progress, status table, raw stack traces) into a file
  * from before the store starts, so the test can read its first start as the user saw it. A file, not a field: the
  * test runs in the application's class loader, this resource does not.
  */
 public class StartTranscript implements QuarkusTestResourceLifecycleManager {
     static final Path FILE = Path.of("target", "first-start-transcript.log");
+    /** The store's log of the same start (quarkus.log.file, set by the profile). */
+    static final Path LOG = Path.of("target", "first-start-quarkus.log");
 
     private PrintStream originalOut;
     private PrintStream originalErr;
@@ -26,6 +28,7 @@ public class StartTranscript implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             Files.createDirectories(FILE.getParent());
+            Files.deleteIfExists(LOG);
             file = new FileOutputStream(FILE.toFile(), false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
