@@ -66,9 +66,9 @@ class KvmTopologyIT {
 
             Instant applyStart = Instant.now();
             Shell.Result apply = vms.kvm(1800, "apply");
+            recordBootTimes(apply.output());
             assertEquals(0, apply.exitCode(), "kvm apply failed:\n" + apply.output() + consoles(vms));
             measured.put("apply end to end (boot 4 VMs, PostgreSQL, Pagila, 3 clones)", seconds(Duration.between(applyStart, Instant.now())));
-            recordBootTimes(apply.output());
             vms.qemuRssMib().forEach((domain, mib) -> measured.put("memory " + domain + " (qemu RSS)", mib + " MiB"));
 
             String status = vms.kvm(120, "status").output();

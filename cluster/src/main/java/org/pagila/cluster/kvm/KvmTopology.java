@@ -460,13 +460,29 @@ public final class KvmTopology {
             sleep(Duration.ofSeconds(5));
         }
         String toSsh = sinceStart(node);
-        Shell.Result cloudInit = ssh.execAdmin(List.of("cloud-init", "status", "--wait", "--long"));
-        if (cloudInit.exitCode() != 0) {
-            throw new ClusterException(node.name() + ": cloud-init reports a problem (exit " + cloudInit.exitCode() + "):\n" + cloudInit.output());
-        }
+        awaitCloudInit(ssh, node);
         ssh.runAdmin(List.of("test", "-x", "/usr/lib/postgresql/" + config.postgresVersion() + "/bin/postgres"));
         progress.detail(node.name() + " is up: SSH " + toSsh + ", cloud-init done " + sinceStart(node) + ", PostgreSQL "
                 + config.postgresVersion() + " installed");
+    }
+
+    /**
+     * cloud-init's end, read from the files it leaves (boot-finished, result.json) rather than by `cloud-init status`:
+     * under emulation each start of cloud-init's Python costs tens of seconds.
+     */
+    private void awaitCloudInit(SshTransport ssh, KvmConfig.Node node) {
+        Instant deadline = Instant.now().plus(BOOT_TIMEOUT);
+        while (ssh.execAdmin(List.of("test", "-f", "/var/lib/cloud/instance/boot-finished")).exitCode() != 0) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new ClusterException(node.name() + ": cloud-init did not finish within " + BOOT_TIMEOUT.toMinutes() + " min; its console: "
+                        + files().consoleLog(config.domainName(node)));
+            }
+            sleep(Duration.ofSeconds(3));
+        }
+        String result = ssh.runAdmin(List.of("cat", "/run/cloud-init/result.json"));
+        if (!result.replaceAll("\\s", "").contains("\"errors\":[]")) {
+            throw new ClusterException(node.name() + ": cloud-init reports errors (/run/cloud-init/result.json):\n" + result);
+        }
     }
 
     private String sinceStart(KvmConfig.Node node) {
