@@ -27,9 +27,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.pagila.cluster.EmbeddedCluster;
-import org.pagila.cluster.Failover;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.engine.EmbeddedCluster;
+import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.store.cluster.TestCluster;
 
 /**
@@ -134,7 +133,7 @@ class FailoverTest {
     @Order(2)
     void afterPromotionTheSameStoreTakesWritesAgainAndTheOtherStandbysFollow() throws Exception {
         EmbeddedCluster cluster = TestCluster.cluster();
-        promoted = new Failover(cluster).promote(Optional.empty());
+        promoted = cluster.promote(Optional.empty());
         int copy = freeCopy(promoted);
         long promotedAt = System.nanoTime();
         Integer rentalId = null;
@@ -181,7 +180,7 @@ class FailoverTest {
     @Order(3)
     void afterRejoinTheOldPrimaryIsAStreamingStandbyServingReads() throws Exception {
         EmbeddedCluster cluster = TestCluster.cluster();
-        new Failover(cluster).rejoin("primary");
+        cluster.rejoin("primary");
         NodeStatus old = cluster.status().stream().filter(n -> n.name().equals("primary")).findFirst().orElseThrow();
         assertEquals(NodeStatus.Role.STANDBY, old.role(), cluster.statusTable());
         assertTrue(old.upstream().orElse("").endsWith("(streaming)"), cluster.statusTable());
@@ -190,7 +189,7 @@ class FailoverTest {
             awaitTrue(Duration.ofSeconds(5), () -> countQuietly(c, "SELECT count(*) FROM after_promotion") == 1,
                     "the rejoined node has the rows written after the failover");
         }
-        try (Connection c = TestCluster.as("primary", "pagila", org.pagila.cluster.Secrets.APP_USER)) {
+        try (Connection c = TestCluster.as("primary", "pagila", org.pagila.cluster.secrets.Secrets.APP_USER)) {
             assertEquals(1000, TestCluster.count(c, "SELECT count(*) FROM film"), "the store's login reads from it");
         }
         given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
@@ -201,7 +200,7 @@ class FailoverTest {
     void aFrozenPrimaryTurnsTheStoreReadOnlyInsteadOfHanging() throws Exception {
         EmbeddedCluster cluster = TestCluster.cluster();
         int copy = freeCopy(promoted);
-        cluster.node(promoted).freeze();
+        cluster.freeze(promoted);
         try {
             // the first attempts may reach the frozen primary before the store notices: bounded by the timeout
             long start = System.nanoTime();
@@ -220,12 +219,12 @@ class FailoverTest {
         } finally {
             cluster.kill(promoted);
         }
-        String next = new Failover(cluster).promote(Optional.empty());
+        String next = cluster.promote(Optional.empty());
         awaitTrue(Duration.ofSeconds(3), () -> "READ_WRITE".equals(given().get("/api/cluster").then().extract().path("mode")),
                 "writable again after promoting " + next);
         int after = freeCopy(next);
         awaitTrue(Duration.ofSeconds(3), () -> rent(after).statusCode() == 201, "a rental succeeds after promoting " + next);
-        new Failover(cluster).rejoin(promoted);
+        cluster.rejoin(promoted);
     }
 
     /** A copy at store 1 that nobody has out, found on whichever node is the primary now. */
@@ -239,8 +238,8 @@ class FailoverTest {
     }
 
     private static Response rent(int inventoryId) {
-        String password = org.pagila.cluster.Secrets.load(TestCluster.settings().secretsFile())
-                .get(org.pagila.cluster.StaffPasswords.secretsKey("Mike"));
+        String password = org.pagila.cluster.secrets.Secrets.load(TestCluster.settings().secretsFile())
+                .get(org.pagila.cluster.secrets.StaffPasswords.secretsKey("Mike"));
         return given().auth().preemptive().basic("Mike", password).contentType("application/json")
                 .body("{\"customerId\": 1, \"inventoryId\": " + inventoryId + "}").post("/api/rentals");
     }
