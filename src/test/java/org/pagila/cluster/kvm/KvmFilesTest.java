@@ -185,6 +185,9 @@ class KvmFilesTest {
 
     private static void assumeTool(String program, String debianPackage) {
         boolean present = Shell.exec(List.of("sh", "-c", "command -v " + program)).exitCode() == 0;
+        if (!present && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("CI=true and no " + program + " (Debian package " + debianPackage + ")");
+        }
         if (!present) {
             System.out.println("[kvm] SKIPPED a KvmFilesTest check: no " + program + " (Debian package " + debianPackage + ")");
         }

@@ -32,9 +32,13 @@ final class CloneStep implements Step {
 
     /** The pg_basebackup command line: the same for VMs, containers and a local install. */
     static List<String> baseBackup(Node standby, Node primary) {
-        return List.of(standby.layout().program("pg_basebackup"), "-h", primary.peerHost(), "-p", String.valueOf(primary.peerPort()),
-                "-U", Secrets.REPLICATION_USER, "-D", standby.layout().dataDir(), "-R", "-X", "stream", "-S", standby.slot(),
-                "--checkpoint=fast", "-d", "application_name=" + standby.name());
+        List<String> command = new ArrayList<>(List.of(standby.layout().program("pg_basebackup"), "-h", primary.peerHost(),
+                "-p", String.valueOf(primary.peerPort()), "-U", Secrets.REPLICATION_USER, "-D", standby.layout().dataDir(), "-R",
+                "-X", "stream", "-S", standby.slot(), "--checkpoint=fast", "-d", "application_name=" + standby.name()));
+        if (!standby.layout().durableClones()) {
+            command.add("--no-sync");
+        }
+        return command;
     }
 
     @Override

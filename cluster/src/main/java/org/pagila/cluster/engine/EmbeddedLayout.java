@@ -143,6 +143,12 @@ public record EmbeddedLayout(Path nodeDir, PostgresBinaries binaries, String hos
         }
     }
 
+    /** The fsync of a fresh local clone costs minutes on a busy disk and protects nothing a re-clone would not. */
+    @Override
+    public boolean durableClones() {
+        return false;
+    }
+
     @Override
     public List<Step> passwordSteps(Node node, Supplier<Secrets> secrets) {
         return List.of();

@@ -54,6 +54,11 @@ public interface Layout {
     /** pg_basebackup and pg_rewind: packaged installs have them, the bundled build does not. */
     boolean has(String program);
 
+    /** Clones are synced to disk; a throwaway local cluster skips it (a crash there means a new clone anyway). */
+    default boolean durableClones() {
+        return true;
+    }
+
     /** Steps that make the data directory exist (initdb) before anything is configured; none when a package made it. */
     List<Step> initSteps(Node node, Supplier<Secrets> secrets);
 

@@ -56,7 +56,7 @@ public final class PagilaDatabase {
     public static Step step(Node primary, Supplier<NodeControl> control, PagilaFiles files, Progress progress) {
         return Step.of(primary.name(), "database pagila: Pagila v" + PagilaFiles.VERSION + " (SHA-256 verified) and role "
                         + Secrets.APP_USER + ", over JDBC from this machine",
-                () -> state(primary, control.get()) == State.LOADED, () -> ensure(primary, control.get(), files, progress));
+                () -> ensure(primary, control.get(), files, progress));
     }
 
     static void ensure(Node primary, NodeControl control, PagilaFiles files, Progress progress) {

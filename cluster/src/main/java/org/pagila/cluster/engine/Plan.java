@@ -25,13 +25,14 @@ public final class Plan {
         return lines;
     }
 
+    /** One progress line per step: its first line when it had nothing to do, all its lines when it runs. */
     public void run(Progress progress) {
         for (Step step : steps) {
-            progress.detail("[" + step.node() + "] " + String.join("; ", step.describe()));
             if (step.isDone()) {
-                progress.detail("[" + step.node() + "] nothing to do");
+                progress.detail("[" + step.node() + "] done already: " + step.describe().get(0));
                 continue;
             }
+            progress.detail("[" + step.node() + "] " + String.join("; ", step.describe()));
             step.apply();
         }
     }

@@ -53,13 +53,15 @@ public final class Provisioning {
      */
     public List<Step> standby(Node standby, Node primary) {
         List<Step> steps = new ArrayList<>();
-        boolean configFirst = !standby.layout().configInDataDir();
-        if (configFirst) {
-            steps.addAll(configuration(standby));
-        }
-        steps.add(new CloneStep(this::control, standby, primary, progress));
-        if (!configFirst) {
-            steps.addAll(configuration(standby));
+        List<Step> configuration = configuration(standby);
+        if (standby.layout().configInDataDir()) {
+            // the password file lives outside the data directory and the clone needs it; the rest comes after
+            steps.add(configuration.get(2));
+            steps.add(new CloneStep(this::control, standby, primary, progress));
+            steps.addAll(configuration.subList(0, 2));
+        } else {
+            steps.addAll(configuration);
+            steps.add(new CloneStep(this::control, standby, primary, progress));
         }
         steps.add(Step.of(standby.name(), "start as a hot standby" + (CloneStep.usesBaseBackup(standby)
                 ? " (-R wrote standby.signal, primary_conninfo, primary_slot_name)" : ""), () -> startOrReload(standby)));
@@ -68,6 +70,7 @@ public final class Provisioning {
         return steps;
     }
 
+    /** Settings, pg_hba, password file: in this order. */
     private List<Step> configuration(Node node) {
         Layout layout = node.layout();
         return List.of(

@@ -38,14 +38,20 @@ public final class LocalTransport implements NodeTransport {
         return user == null ? "local" : "local (as " + user + ")";
     }
 
+    /**
+     * In a session of its own (setsid): without a controlling terminal a client program that lacks a password fails
+     * at once instead of prompting on the terminal of whoever started us and waiting there.
+     */
     @Override
     public Shell.Result exec(List<String> command, Map<String, String> env, byte[] stdin) {
+        List<String> wrapped = new ArrayList<>(List.of("setsid", "--wait"));
         if (osUser != null) {
-            List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", osUser, "--"));
+            wrapped.addAll(List.of("runuser", "-u", osUser, "--"));
             wrapped.addAll(command);
-            return Shell.exec(wrapped, env, stdin, timeoutSeconds);
+        } else {
+            wrapped.addAll(ServiceUser.wrap(command));
         }
-        return Shell.exec(ServiceUser.wrap(command), env, stdin, timeoutSeconds);
+        return Shell.exec(wrapped, env, stdin, timeoutSeconds);
     }
 
     @Override
