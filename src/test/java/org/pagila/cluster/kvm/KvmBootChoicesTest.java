@@ -15,7 +15,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.Shell;
+import org.pagila.cluster.transport.Shell;
 
 /**
  * The decisions behind booting the VMs, without booting one: which acceleration from which facts, the Debian

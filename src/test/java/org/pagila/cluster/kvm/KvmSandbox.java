@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.pagila.cluster.NodeTransport;
-import org.pagila.cluster.Shell;
-import org.pagila.cluster.SshTransport;
+import org.pagila.cluster.transport.NodeTransport;
+import org.pagila.cluster.transport.Shell;
+import org.pagila.cluster.transport.SshTransport;
 
 /**
  * What the KVM end-to-end test does inside its network namespace: the `kvm` commands as a real process (the
@@ -37,7 +37,7 @@ final class KvmSandbox {
     /** `cluster/pagila-cluster kvm ARGS --config FILE` inside the namespace, its output echoed as it comes. */
     Shell.Result kvm(int timeoutSeconds, String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp",
-                System.getProperty("java.class.path"), "org.pagila.cluster.ClusterCli", "kvm"));
+                System.getProperty("java.class.path"), "org.pagila.cluster.cli.ClusterCli", "kvm"));
         command.addAll(List.of(args));
         command.addAll(List.of("--config", configFile.toString()));
         return run(netns.inside(command), Map.of(), timeoutSeconds, true);

@@ -21,8 +21,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.Shell;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.transport.Shell;
 
 /**
  * The KVM topology for real: four VMs (primary and node1..node3, Debian golden image, direct kernel boot) on a
@@ -181,7 +181,7 @@ class KvmTopologyIT {
      * id, or empty when the store refused it (printed).
      */
     private static String rent(KvmSandbox vms, int customer, String inventoryId) {
-        String password = Secrets.load(vms.config().workDir().resolve("secrets.properties")).get(org.pagila.cluster.StaffPasswords.secretsKey("Mike"));
+        String password = Secrets.load(vms.config().workDir().resolve("secrets.properties")).get(org.pagila.cluster.secrets.StaffPasswords.secretsKey("Mike"));
         String response = vms.curl("-u", "Mike:" + password, "-H", "Content-Type: application/json", "-d",
                 "{\"customerId\": " + customer + ", \"inventoryId\": " + inventoryId + "}", "http://127.0.0.1:" + storePort() + "/api/rentals");
         Matcher location = Pattern.compile("(?i)\nlocation: \\S*/api/rentals/(\\d+)").matcher(response);

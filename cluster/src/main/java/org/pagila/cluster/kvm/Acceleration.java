@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.Shell;
+import org.pagila.cluster.transport.Shell;
 
 /**
  * How the VMs run: KVM where this machine can really run a KVM vCPU, else QEMU's software emulation (TCG).

@@ -14,7 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Shell;
+import org.pagila.cluster.transport.Shell;
 
 /**
  * The golden image built here from Debian packages (debootstrap), for machines with a Debian mirror but no

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Shell;
+import org.pagila.cluster.transport.Shell;
 
 /**
  * A private network namespace with a bridge holding the topology's host address, and a libvirtd (with its
