@@ -107,12 +107,13 @@ final class VirtualMachines {
     }
 
     /**
-     * cloud-init's end, read from the files it leaves (boot-finished, result.json) rather than by `cloud-init status`:
-     * under emulation each start of cloud-init's Python costs tens of seconds.
+     * cloud-init's end, read from the file its last stage writes (result.json, whatever modules ran; boot-finished
+     * needs the final_message module, which the Debian image leaves out) rather than by `cloud-init status`: under
+     * emulation each start of cloud-init's Python costs minutes.
      */
     private void awaitCloudInit(SshTransport ssh, KvmConfig.Node node) {
         Await.until(node.name() + ": cloud-init finished", BOOT_TIMEOUT, Duration.ofSeconds(3),
-                () -> ssh.execAdmin(List.of("test", "-f", "/var/lib/cloud/instance/boot-finished")).exitCode() == 0,
+                () -> ssh.execAdmin(List.of("test", "-f", "/run/cloud-init/result.json")).exitCode() == 0,
                 () -> "its console: " + kvm.files().consoleLog(kvm.config.domainName(node)));
         String result = ssh.runAdmin(List.of("cat", "/run/cloud-init/result.json"));
         if (!result.replaceAll("\\s", "").contains("\"errors\":[]")) {
