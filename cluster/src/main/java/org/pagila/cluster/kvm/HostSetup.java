@@ -33,9 +33,6 @@ final class HostSetup {
             throw new ClusterException("Missing programs: " + missing + ". On Debian/Ubuntu: apt-get install libvirt-daemon-system"
                     + " libvirt-clients qemu-system-x86 qemu-utils genisoimage openssh-client");
         }
-        if (!Files.exists(Path.of("/dev/kvm"))) {
-            kvm.progress.detail("warning: no /dev/kvm: the VMs would run without acceleration (very slow)");
-        }
     }
 
     void workDir() {

@@ -18,9 +18,26 @@ import org.pagila.cluster.ClusterSettings;
 public record KvmConfig(Path source, String libvirtUri, String networkName, String bridge, String cidr, String hostAddress,
                         Placement primaryPlacement, List<Node> nodes, int memoryMib, int cpus, int diskGib, String vmUser,
                         URI imageUrl, URI checksumsUrl, String imageSha256, String postgresVersion, int postgresPort,
-                        Path workDir) {
+                        Path workDir, NetworkMode networkMode, ImageOptions image) {
 
     public enum Placement { HOST, VM }
+
+    /**
+     * LIBVIRT: a libvirt network (NAT, DHCP reservations) that apply defines or reuses. BRIDGE: a bridge that
+     * already holds the host's address (e.g. one made in a network namespace); the VMs' taps join it, and libvirt's
+     * network driver is not used at all.
+     */
+    public enum NetworkMode { LIBVIRT, BRIDGE }
+
+    /** UBUNTU_CLOUD: Ubuntu's cloud image, downloaded. DEBIAN: built here from Debian packages with debootstrap. */
+    public enum ImageSource { UBUNTU_CLOUD, DEBIAN }
+
+    /**
+     * Where the golden image comes from, how the VMs are accelerated (auto, kvm, tcg) and where built images are
+     * kept between runs (keyed by their inputs, so a CI machine builds each once).
+     */
+    public record ImageOptions(ImageSource source, String debianSuite, URI debianMirror, Path cacheDir, String acceleration) {
+    }
 
     /** One PostgreSQL node: primary, node1, node2 or node3, with its address on the network. */
     public record Node(String name, String address) {
@@ -89,19 +106,37 @@ public record KvmConfig(Path source, String libvirtUri, String networkName, Stri
                 v.uri("image.url", "https://cloud-images.ubuntu.com/releases/noble/release/ubuntu-24.04-server-cloudimg-amd64.img"),
                 v.uri("image.checksums-url", "https://cloud-images.ubuntu.com/releases/noble/release/SHA256SUMS"),
                 v.sha256("image.sha256"), v.get("postgresql.version", "17"), v.number("postgresql.port", 5432, 1),
-                Path.of(v.get("work-dir", "/var/lib/libvirt/images/pagila")));
+                Path.of(v.get("work-dir", "/var/lib/libvirt/images/pagila")),
+                switch (v.get("network.mode", "libvirt")) {
+                    case "libvirt" -> NetworkMode.LIBVIRT;
+                    case "bridge" -> NetworkMode.BRIDGE;
+                    default -> throw new ClusterException("network.mode must be libvirt or bridge in " + source);
+                },
+                new ImageOptions(switch (v.get("image.source", "ubuntu-cloud")) {
+                    case "ubuntu-cloud" -> ImageSource.UBUNTU_CLOUD;
+                    case "debian" -> ImageSource.DEBIAN;
+                    default -> throw new ClusterException("image.source must be ubuntu-cloud or debian in " + source);
+                }, v.name("debian.suite", "bookworm"), v.uri("debian.mirror", "http://deb.debian.org/debian"),
+                        Path.of(v.get("image.cache-dir", "/var/cache/pagila-kvm")), acceleration(v.get("vm.acceleration", "auto"), source)));
+    }
+
+    private static String acceleration(String value, Path source) {
+        if (!List.of("auto", "kvm", "tcg").contains(value)) {
+            throw new ClusterException("vm.acceleration must be auto, kvm or tcg, got '" + value + "' in " + source);
+        }
+        return value;
     }
 
     /** The same topology with its files in another directory (tests, or a second topology beside the first). */
     public KvmConfig inWorkDir(Path dir) {
         return new KvmConfig(source, libvirtUri, networkName, bridge, cidr, hostAddress, primaryPlacement, nodes, memoryMib, cpus,
-                diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, dir);
+                diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, dir, networkMode, image);
     }
 
     /** For comparing two configurations by their values alone. */
     KvmConfig withoutSource() {
         return new KvmConfig(Path.of(""), libvirtUri, networkName, bridge, cidr, hostAddress, primaryPlacement, nodes, memoryMib,
-                cpus, diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, workDir);
+                cpus, diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, workDir, networkMode, image);
     }
 
     public int prefixLength() {

@@ -26,6 +26,9 @@ final class KvmContext {
     final PackagedLayout layout;
     /** The libvirt network the VMs join: ours, or one that already gives the host its address (chosen by apply). */
     String network;
+    /** When apply started each domain: boot time is measured from there to SSH and to cloud-init's end. */
+    final Map<String, java.time.Instant> domainStarted = new java.util.HashMap<>();
+    private Acceleration acceleration;
 
     KvmContext(KvmConfig config, Progress progress) {
         this.config = config;
@@ -46,7 +49,15 @@ final class KvmContext {
                 throw new ClusterException("Cannot read " + pub + ": " + e.getMessage(), e);
             }
         }
-        return new KvmFiles(config, key);
+        return new KvmFiles(config, key, acceleration());
+    }
+
+    /** KVM or TCG, chosen once per command by trying (see Acceleration). */
+    Acceleration acceleration() {
+        if (acceleration == null) {
+            acceleration = Acceleration.choose(config.image().acceleration());
+        }
+        return acceleration;
     }
 
     Path sshKey() {

@@ -21,10 +21,17 @@ public final class KvmFiles {
 
     private final KvmConfig config;
     private final String sshPublicKey;
+    private final Acceleration acceleration;
 
+    /** With KVM assumed: for rendering and validating files without probing this machine. */
     public KvmFiles(KvmConfig config, String sshPublicKey) {
+        this(config, sshPublicKey, new Acceleration(Acceleration.Kind.KVM, "assumed for rendering"));
+    }
+
+    public KvmFiles(KvmConfig config, String sshPublicKey, Acceleration acceleration) {
         this.config = config;
         this.sshPublicKey = sshPublicKey.strip();
+        this.acceleration = acceleration;
     }
 
     public Path networkXmlFile() {
@@ -43,11 +50,19 @@ public final class KvmFiles {
         return config.workDir().resolve(name + "-seed.iso");
     }
 
+    /** The VM's serial console, kept in a file: what it printed while booting, to read when it does not come up. */
+    public Path consoleLog(String domainName) {
+        return config.workDir().resolve(domainName + "-console.log");
+    }
+
     public Path disk(String name) {
         return config.workDir().resolve(name + ".qcow2");
     }
 
     public Path goldenImage() {
+        if (config.image().source() == KvmConfig.ImageSource.DEBIAN) {
+            return new DebianGoldenImage(config).disk();
+        }
         return config.workDir().resolve("golden-ubuntu-24.04-postgresql-" + config.postgresVersion() + ".qcow2");
     }
 
@@ -79,20 +94,34 @@ public final class KvmFiles {
                 """.formatted(config.networkName(), config.bridge(), dns, config.hostAddress(), config.netmask(), prefix, prefix, hosts);
     }
 
-    /** A KVM guest: the node's overlay disk, its cloud-init seed as a CD-ROM, one NIC on the network, serial console. */
+    /**
+     * A guest: the node's overlay disk, its cloud-init seed as a second (read-only) disk, one NIC on the network
+     * (or on the bridge), serial console. Domain type and CPU follow the acceleration; a Debian image boots its
+     * kernel directly. No graphics element: libvirt rejects type 'none', and without one there is no display.
+     */
     public String domainXml(String domainName, Path disk, Path seedIso, String mac, String network) {
+        String boot = config.image().source() == KvmConfig.ImageSource.DEBIAN
+                ? """
+                    <kernel>%s</kernel>
+                    <initrd>%s</initrd>
+                    <cmdline>%s</cmdline>
+                """.formatted(xml(new DebianGoldenImage(config).kernel().toString()), xml(new DebianGoldenImage(config).initrd().toString()),
+                DebianGoldenImage.kernelCommandLine())
+                : "    <boot dev='hd'/>\n";
+        String nic = config.networkMode() == KvmConfig.NetworkMode.BRIDGE
+                ? "<interface type='bridge'>\n      <source bridge='" + xml(config.bridge()) + "'/>"
+                : "<interface type='network'>\n      <source network='" + xml(network) + "'/>";
+        String cpu = acceleration.cpuXml().isEmpty() ? "" : "  " + acceleration.cpuXml() + "\n";
         return """
-                <domain type='kvm'>
+                <domain type='%s'>
                   <name>%s</name>
                   <memory unit='MiB'>%d</memory>
                   <vcpu>%d</vcpu>
                   <os>
                     <type arch='x86_64' machine='q35'>hvm</type>
-                    <boot dev='hd'/>
-                  </os>
-                  <features><acpi/><apic/></features>
-                  <cpu mode='host-passthrough'/>
-                  <on_poweroff>destroy</on_poweroff>
+                %s  </os>
+                  <features><acpi/><apic/>%s</features>
+                %s  <on_poweroff>destroy</on_poweroff>
                   <on_reboot>restart</on_reboot>
                   <on_crash>destroy</on_crash>
                   <devices>
@@ -101,31 +130,34 @@ public final class KvmFiles {
                       <source file='%s'/>
                       <target dev='vda' bus='virtio'/>
                     </disk>
-                    <disk type='file' device='cdrom'>
+                    <disk type='file' device='disk'>
                       <driver name='qemu' type='raw'/>
                       <source file='%s'/>
-                      <target dev='sda' bus='sata'/>
+                      <target dev='vdb' bus='virtio'/>
                       <readonly/>
                     </disk>
-                    <interface type='network'>
-                      <source network='%s'/>
+                    %s
                       <mac address='%s'/>
                       <model type='virtio'/>
                     </interface>
-                    <serial type='pty'><target port='0'/></serial>
+                    <serial type='pty'><log file='%s'/><target port='0'/></serial>
                     <console type='pty'><target type='serial' port='0'/></console>
                     <rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>
                   </devices>
                 </domain>
-                """.formatted(xml(domainName), config.memoryMib(), config.cpus(), xml(disk.toString()), xml(seedIso.toString()),
-                xml(network), mac);
+                """.formatted(acceleration.domainType(), xml(domainName), config.memoryMib(), config.cpus(), boot,
+                acceleration.domainFeaturesXml(), cpu, xml(disk.toString()), xml(seedIso.toString()), nic, mac,
+                xml(consoleLog(domainName).toString()));
     }
 
     public String domainXml(KvmConfig.Node node, String network) {
         return domainXml(config.domainName(node), disk(node.name()), seedIso(node.name()), node.mac(), network);
     }
 
-    /** Per node: hostname, /etc/hosts naming all four nodes, the SSH key, packages. */
+    /**
+     * Per node: hostname, /etc/hosts naming all four nodes, the SSH key. No packages: the golden image has them
+     * all, and the VMs have no route to a mirror. C.UTF-8: the one locale a minimal image has without generating.
+     */
     public String userData(KvmConfig.Node node) {
         StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n");
         for (KvmConfig.Node n : config.nodes()) {
@@ -142,14 +174,13 @@ public final class KvmFiles {
                   - %s
                 ssh_pwauth: false
                 disable_root: true
-                packages:
-                  - postgresql-%s
+                locale: C.UTF-8
                 write_files:
                   - path: /etc/hosts
                     permissions: '0644'
                     content: |
                 %s
-                """.formatted(node.name(), yamlString(sshPublicKey), config.postgresVersion(), indent(hosts.toString(), 6));
+                """.formatted(node.name(), yamlString(sshPublicKey), indent(hosts.toString(), 6));
     }
 
     public String metaData(String name) {

@@ -28,21 +28,32 @@ final class KvmPlan {
         VirtualMachines vms = new VirtualMachines(kvm);
         List<Step> steps = new ArrayList<>();
         steps.add(Step.of("", "check: root, and the programs apply uses (virsh, qemu-img, genisoimage, ssh, ssh-keygen)", host::check));
+        steps.add(Step.of("", "acceleration: " + kvm.acceleration().describe(), () -> { }));
         steps.add(Step.of("", "work directory " + config.workDir() + " (generated files, images, SSH key, secrets, state.properties)",
                 host::workDir));
         steps.add(Step.of("", "SSH key " + kvm.sshKey() + " (ssh-keygen -t ed25519), unless present", host::sshKeyPair));
-        steps.add(Step.of("", "libvirt network '" + config.networkName() + "' on " + config.libvirtUri() + ": " + config.cidr()
+        if (config.networkMode() == KvmConfig.NetworkMode.BRIDGE) {
+            steps.add(Step.of("", "network.mode = bridge: check that bridge " + config.bridge() + " exists and holds " + config.hostAddress()
+                    + "; the VMs' taps join it (no libvirt network is defined or started)", vms::bridge));
+        } else {
+            steps.add(Step.of("", "libvirt network '" + config.networkName() + "' on " + config.libvirtUri() + ": " + config.cidr()
                 + ", host " + config.hostAddress() + ", NAT, bridge " + config.bridge() + ", DHCP reservations for the VMs;"
                 + " reused if it exists or if another network already gives the host " + config.hostAddress()
                 + " (net-define, net-start, net-autostart otherwise)", vms::network));
-        steps.add(Step.of("", images.describeBaseImage(), images::downloadBaseImage));
-        steps.add(Step.of("", images.describeGolden(), images::build));
+        }
+        if (config.image().source() == KvmConfig.ImageSource.DEBIAN) {
+            DebianGoldenImage debian = new DebianGoldenImage(config);
+            steps.add(Step.of("", debian.describe(), () -> debian.ensureBuilt(kvm.progress)));
+        } else {
+            steps.add(Step.of("", images.describeBaseImage(), images::downloadBaseImage));
+            steps.add(Step.of("", images.describeGolden(), images::build));
+        }
         for (KvmConfig.Node node : config.vms()) {
             steps.add(Step.of(node.name(), "copy-on-write overlay " + files.disk(node.name()) + " (qemu-img create -f qcow2 -b "
                     + files.goldenImage().getFileName() + ", " + config.diskGib() + " GiB), unless present", () -> vms.overlay(node)));
             steps.add(Step.of(node.name(), "cloud-init seed " + files.seedIso(node.name()) + ": hostname " + node.name()
                     + ", static " + node.address() + "/" + config.prefixLength() + " via netplan (gateway and DNS " + config.hostAddress()
-                    + "), /etc/hosts naming primary, node1, node2, node3, the SSH key, packages postgresql-" + config.postgresVersion(),
+                    + "), /etc/hosts naming primary, node1, node2, node3, the SSH key, locale C.UTF-8 (nothing installed at boot)",
                     () -> vms.seed(node)));
             steps.add(Step.of(node.name(), "domain " + config.domainName(node) + " (" + config.memoryMib() + " MiB, "
                     + config.cpus() + " vCPUs) defined from " + files.domainXmlFile(node).getFileName() + " and started; an existing"

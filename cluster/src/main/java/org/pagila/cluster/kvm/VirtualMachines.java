@@ -3,6 +3,9 @@ package org.pagila.cluster.kvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import org.pagila.cluster.ClusterException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +15,8 @@ import org.pagila.cluster.transport.SshTransport;
 
 /** The libvirt objects: the network, each VM's overlay disk, cloud-init seed and domain, and the wait for its boot. */
 final class VirtualMachines {
-    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(10);
+    // generous: under software emulation on a busy machine four VMs booting together take minutes each
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(20);
 
     private final KvmContext kvm;
 
@@ -42,6 +46,17 @@ final class VirtualMachines {
         if (!kvm.libvirt.networkActive(kvm.network)) {
             kvm.libvirt.virshOk("net-start", kvm.network);
         }
+    }
+
+    /** network.mode = bridge: the bridge must exist here and hold the host's address; libvirt's network driver is not used. */
+    void bridge() {
+        KvmConfig config = kvm.config;
+        Shell.Result addresses = Shell.exec(List.of("ip", "-4", "-o", "addr", "show", "dev", config.bridge()));
+        if (addresses.exitCode() != 0 || !addresses.output().contains(" " + config.hostAddress() + "/")) {
+            throw new ClusterException("network.mode = bridge needs bridge " + config.bridge() + " holding " + config.hostAddress()
+                    + " here: " + addresses.output());
+        }
+        kvm.network = config.bridge();
     }
 
     void overlay(KvmConfig.Node node) {
@@ -75,6 +90,7 @@ final class VirtualMachines {
         }
         if (!kvm.libvirt.domainState(name).equals("running")) {
             kvm.libvirt.virshOk("start", name);
+            kvm.domainStarted.put(node.name(), Instant.now());
         }
     }
 
@@ -82,10 +98,33 @@ final class VirtualMachines {
         SshTransport ssh = kvm.ssh(node);
         Await.until(node.name() + " reachable over SSH at " + node.address(), BOOT_TIMEOUT, Duration.ofSeconds(5),
                 () -> Shell.exec(ssh.ssh(List.of("true")), Map.of(), 30).exitCode() == 0,
-                () -> "see `virsh console " + kvm.config.domainName(node) + "`");
-        ssh.runAdmin(List.of("cloud-init", "status", "--wait"));
+                () -> "its console: " + kvm.files().consoleLog(kvm.config.domainName(node)));
+        String toSsh = sinceStart(node);
+        awaitCloudInit(ssh, node);
         ssh.runAdmin(List.of("test", "-x", kvm.layout.bin("postgres")));
-        kvm.progress.detail(node.name() + " is up, cloud-init done, PostgreSQL " + kvm.config.postgresVersion() + " installed");
+        kvm.progress.detail(node.name() + " is up: SSH " + toSsh + ", cloud-init done " + sinceStart(node) + ", PostgreSQL "
+                + kvm.config.postgresVersion() + " installed");
+    }
+
+    /**
+     * cloud-init's end, read from the file its last stage writes (result.json, whatever modules ran; boot-finished
+     * needs the final_message module, which the Debian image leaves out) rather than by `cloud-init status`: under
+     * emulation each start of cloud-init's Python costs minutes.
+     */
+    private void awaitCloudInit(SshTransport ssh, KvmConfig.Node node) {
+        Await.until(node.name() + ": cloud-init finished", BOOT_TIMEOUT, Duration.ofSeconds(3),
+                () -> ssh.execAdmin(List.of("test", "-f", "/run/cloud-init/result.json")).exitCode() == 0,
+                () -> "its console: " + kvm.files().consoleLog(kvm.config.domainName(node)));
+        String result = ssh.runAdmin(List.of("cat", "/run/cloud-init/result.json"));
+        if (!result.replaceAll("\\s", "").contains("\"errors\":[]")) {
+            throw new ClusterException(node.name() + ": cloud-init reports errors (/run/cloud-init/result.json):\n" + result);
+        }
+    }
+
+    private String sinceStart(KvmConfig.Node node) {
+        Instant started = kvm.domainStarted.get(node.name());
+        return started == null ? "(domain was already running)"
+                : String.format(Locale.ROOT, "%.0f s after its start", Duration.between(started, Instant.now()).toMillis() / 1000.0);
     }
 
     /** destroy: the domains and the network apply recorded as created. */

@@ -46,10 +46,14 @@ public final class SshTransport implements NodeTransport {
         return Shell.exec(ssh(remote), Map.of(), 900);
     }
 
-    /** ssh joins its arguments into one remote shell command line: each word is quoted for that shell. */
+    /**
+     * ssh joins its arguments into one remote shell command line: each word is quoted for that shell. ConnectTimeout
+     * also bounds the banner exchange: 30 s, because a VM under software emulation on a busy machine was seen to
+     * need more than 10 s for it (KvmTopologyIT, load average 45 on 2 cores).
+     */
     public List<String> ssh(List<String> remoteCommand) {
         return List.of("ssh", "-i", identity.toString(), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
-                "-o", "ConnectTimeout=10", "-o", "UserKnownHostsFile=" + identity.resolveSibling("known_hosts"),
+                "-o", "ConnectTimeout=30", "-o", "UserKnownHostsFile=" + identity.resolveSibling("known_hosts"),
                 user + "@" + host, NodeTransport.quote(remoteCommand));
     }
 }

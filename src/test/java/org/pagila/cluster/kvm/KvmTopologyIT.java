@@ -1,0 +1,269 @@
+package org.pagila.cluster.kvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.pagila.cluster.Progress;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.transport.Shell;
+
+/**
+ * The KVM topology for real: four VMs (primary and node1..node3, Debian golden image, direct kernel boot) on a
+ * libvirtd of the test's own, in a network namespace the test creates; `kvm apply`, the store (packaged, not
+ * embedded) on the VMs, `kvm promote` after the primary dies, `kvm rejoin`, `kvm status`, `kvm destroy`.
+ * Under QEMU's software emulation where KVM cannot run. Prints the timings and memory README's table shows.
+ * Needs root, qemu, libvirt, debootstrap: with CI=true their absence fails the run, otherwise it skips, saying so.
+ */
+class KvmTopologyIT {
+    private static final int BLOCK = Integer.parseInt(Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).orElse("24000"));
+    private static final Path ROOT = Path.of("/var/tmp/pagila-kvm-it-" + BLOCK);
+    private static final Path CACHE = Path.of(Optional.ofNullable(System.getenv("PAGILA_KVM_IMAGE_CACHE")).orElse("/var/cache/pagila-kvm"));
+    private static final Pattern BOOT = Pattern.compile("(primary|node\\d) is up: SSH (\\d+) s after its start, cloud-init done (\\d+) s");
+
+    private final Map<String, String> measured = new LinkedHashMap<>();
+
+    @Test
+    void applyFailoverRejoinAndDestroyOnRealVmsInAPrivateNamespace() throws Exception {
+        requirePrerequisites();
+        Instant testStart = Instant.now();
+        deleteTree(ROOT);
+        Files.createDirectories(ROOT);
+        Progress progress = new Progress(System.out, 1);
+        Process store = null;
+        try (NetnsLibvirt netns = new NetnsLibvirt("pagila-kvm-" + BLOCK, "virbr-pagila", "192.168.122.1/24", ROOT.resolve("libvirt"), progress)) {
+            netns.start();
+            assertFalse(Shell.exec(List.of("ip", "-4", "-o", "addr")).output().contains("192.168.122."),
+                    "the topology's subnet must exist only inside the namespace");
+            assertEquals("", netns.virsh("net-list", "--all", "--name").output().strip(),
+                    "the private libvirtd has no network at all (Debian's `default` one on 192.168.122.1 is not in its configuration)");
+
+            Path configFile = writeConfig(netns.uri());
+            KvmSandbox vms = new KvmSandbox(netns, configFile);
+            // The image is built on the host side: the namespace has no route to the Debian mirror.
+            Duration build = new DebianGoldenImage(vms.config()).ensureBuilt(progress);
+            measured.put("golden image (debootstrap, once per inputs)", build.isZero() ? "cached" : seconds(build));
+
+            String plan = vms.kvm(120, "plan").output();
+            assertTrue(plan.contains("acceleration: ") && plan.contains(Acceleration.choose("auto").describe()), plan);
+            measured.put("acceleration", Acceleration.choose("auto").kind().name());
+
+            Instant applyStart = Instant.now();
+            Shell.Result apply = vms.kvm(1800, "apply");
+            recordBootTimes(apply.output());
+            assertEquals(0, apply.exitCode(), "kvm apply failed:\n" + apply.output() + consoles(vms));
+            measured.put("apply end to end (boot 4 VMs, PostgreSQL, Pagila, 3 clones)", seconds(Duration.between(applyStart, Instant.now())));
+            vms.qemuRssMib().forEach((domain, mib) -> measured.put("memory " + domain + " (qemu RSS)", mib + " MiB"));
+
+            String status = vms.kvm(120, "status").output();
+            assertRoles(status, "primary", "node1", "node2", "node3");
+            measured.put("kvm status after apply", "\n" + status.strip());
+
+            store = startStore(vms);
+            String catalog = vms.curl("http://127.0.0.1:" + storePort() + "/api/films?page=2");
+            assertTrue(catalog.startsWith("HTTP/1.1 200"), catalog);
+            assertTrue(catalog.matches("(?s).*\\n[Xx]-[Ss]erved-[Bb]y: node[123]\\r?\\n.*"), "a catalog read served by a VM standby:\n" + header(catalog));
+            List<String> copies = vms.sql("primary", "pagila", "SELECT inventory_id FROM inventory WHERE store_id = 1"
+                    + " AND inventory_in_stock(inventory_id) ORDER BY inventory_id LIMIT 2").lines().toList();
+            String rental = rent(vms, 1, copies.get(0));
+            assertFalse(rental.isEmpty(), "the store refused a rental: see " + ROOT.resolve("store.log"));
+            assertEquals("1", vms.sql("primary", "pagila", "SELECT count(*) FROM rental WHERE rental_id = " + rental), "rental on the primary VM");
+
+            // The primary dies (PostgreSQL killed, no clean shutdown); the most advanced standby takes over.
+            assertEquals(0, vms.admin("primary", "pg_ctlcluster", vms.config().postgresVersion(), "main", "stop", "-m", "immediate").exitCode());
+            Instant failover = Instant.now();
+            Shell.Result promote = vms.kvm(300, "promote");
+            assertEquals(0, promote.exitCode(), promote.output());
+            measured.put("kvm promote", seconds(Duration.between(failover, Instant.now())));
+            String promoted = firstMatch(vms.kvm(120, "status").output(), "(?m)^(node\\d)\\s+primary");
+            String afterFailover = Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(3))
+                    .until(() -> rent(vms, 2, copies.get(1)), id -> !id.isEmpty());
+            assertEquals("1", vms.sql(promoted, "pagila", "SELECT count(*) FROM rental WHERE rental_id = " + afterFailover),
+                    "the store's write after failover is on the new primary " + promoted);
+
+            Instant rejoinStart = Instant.now();
+            Shell.Result rejoin = vms.kvm(600, "rejoin", "primary");
+            assertEquals(0, rejoin.exitCode(), rejoin.output());
+            measured.put("kvm rejoin primary", seconds(Duration.between(rejoinStart, Instant.now())) + " (" + firstMatch(rejoin.output(),
+                    "rejoined as a standby of node\\d \\(([^)]+)\\)") + ")");
+            String after = vms.kvm(120, "status").output();
+            assertTrue(after.matches("(?s).*\\n" + promoted + "\\s+primary .*") && after.matches("(?s).*\\nprimary\\s+standby .*"), after);
+            assertEquals("1", vms.sql("primary", "pagila", "SELECT count(*) FROM rental WHERE rental_id = " + afterFailover),
+                    "the rejoined old primary replays the new primary's writes");
+            measured.put("kvm status after promote and rejoin", "\n" + after.strip());
+
+            store.destroy();
+            store.waitFor();
+            Instant destroyStart = Instant.now();
+            Shell.Result destroy = vms.kvm(300, "destroy");
+            assertEquals(0, destroy.exitCode(), destroy.output());
+            measured.put("kvm destroy", seconds(Duration.between(destroyStart, Instant.now())));
+            assertEquals("", netns.virsh("list", "--all", "--name").output().strip(), "destroy left domains behind");
+            assertTrue(vms.qemuRssMib().isEmpty(), "destroy left qemu processes: " + vms.qemuRssMib());
+            assertFalse(Files.exists(vms.config().workDir()), "destroy left " + vms.config().workDir());
+        } finally {
+            if (store != null && store.isAlive()) {
+                store.destroyForcibly();
+            }
+            measured.put("whole test", seconds(Duration.between(testStart, Instant.now())));
+            report();
+            deleteTree(ROOT);
+        }
+    }
+
+    private void requirePrerequisites() {
+        List<String> missing = new java.util.ArrayList<>(NetnsLibvirt.missingPackages());
+        if (!"root".equals(System.getProperty("user.name"))) {
+            missing.add("root (network namespaces, libvirtd, debootstrap)");
+        }
+        if (!Files.isRegularFile(Path.of("target/quarkus-app/quarkus-run.jar"))) {
+            missing.add("the packaged store target/quarkus-app/quarkus-run.jar (run through `./mvnw verify`)");
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        String reason = "KVM end-to-end test cannot run: missing " + missing;
+        if ("true".equals(System.getenv("CI"))) {
+            fail(reason);
+        }
+        System.out.println("[kvm] SKIPPED: " + reason);
+        Assumptions.abort(reason);
+    }
+
+    /** Four VMs on the namespace's bridge, small (1 vCPU; memory from PAGILA_KVM_TEST_MEMORY_MIB, 512 by default). */
+    private static Path writeConfig(String libvirtUri) throws IOException {
+        String memory = Optional.ofNullable(System.getenv("PAGILA_KVM_TEST_MEMORY_MIB")).orElse("512");
+        Path file = ROOT.resolve("topology.properties");
+        Files.writeString(file, String.join("\n", "libvirt.uri = " + libvirtUri, "network.mode = bridge", "network.bridge = virbr-pagila",
+                "primary.placement = vm", "primary.address = 192.168.122.100", "vm.memory-mib = " + memory, "vm.cpus = 1",
+                "vm.disk-gib = 10", "vm.user = debian", "image.source = debian", "postgresql.version = 15",
+                "image.cache-dir = " + CACHE, "work-dir = " + ROOT.resolve("kvm-it"), ""));
+        return file;
+    }
+
+    private Process startStore(KvmSandbox vms) {
+        KvmConfig config = vms.config();
+        String hosts = String.join(",", config.nodes().stream().map(n -> n.address() + ":" + config.postgresPort()).toList());
+        // Secrets from apply's work directory: home/name/secrets.properties is the store's secrets file.
+        Map<String, String> env = Map.of("PAGILA_CLUSTER_EMBEDDED", "false", "PAGILA_CLUSTER_HOSTS", hosts,
+                "PAGILA_CLUSTER_HOME", config.workDir().getParent().toString(), "PAGILA_CLUSTER_NAME", config.workDir().getFileName().toString(),
+                "QUARKUS_HTTP_PORT", String.valueOf(storePort()), "QUARKUS_MANAGEMENT_PORT", String.valueOf(storePort() + 1));
+        Process store = vms.startStore(Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath(), env, ROOT.resolve("store.log"));
+        Instant start = Instant.now();
+        Awaitility.await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            if (!store.isAlive()) {
+                fail("the store exited:\n" + Files.readString(ROOT.resolve("store.log")));
+            }
+            return vms.curl("http://127.0.0.1:" + storePort() + "/api/categories").startsWith("HTTP/1.1 200");
+        });
+        measured.put("store start (java -jar, on the VMs)", seconds(Duration.between(start, Instant.now())));
+        return store;
+    }
+
+    /**
+     * A rental of a copy through the store's staff API, as Mike of store 1 (password from the secrets file); its
+     * id, or empty when the store refused it (printed).
+     */
+    private static String rent(KvmSandbox vms, int customer, String inventoryId) {
+        String password = Secrets.load(vms.config().workDir().resolve("secrets.properties")).get(org.pagila.cluster.secrets.StaffPasswords.secretsKey("Mike"));
+        String response = vms.curl("-u", "Mike:" + password, "-H", "Content-Type: application/json", "-d",
+                "{\"customerId\": " + customer + ", \"inventoryId\": " + inventoryId + "}", "http://127.0.0.1:" + storePort() + "/api/rentals");
+        Matcher location = Pattern.compile("(?i)\nlocation: \\S*/api/rentals/(\\d+)").matcher(response);
+        if (!response.startsWith("HTTP/1.1 201") || !location.find()) {
+            System.out.println("[kvm] rental not made (yet):\n" + response);
+            return "";
+        }
+        return location.group(1);
+    }
+
+    private static void assertRoles(String status, String primary, String... standbys) {
+        assertTrue(status.matches("(?s).*\\n" + primary + "\\s+primary .*"), status);
+        for (String standby : standbys) {
+            if (!standby.equals(primary)) {
+                assertTrue(status.matches("(?s).*\\n" + standby + "\\s+standby .*"), standby + " is no standby:\n" + status);
+            }
+        }
+    }
+
+    private void recordBootTimes(String applyOutput) {
+        Matcher m = BOOT.matcher(applyOutput);
+        int last = 0;
+        while (m.find()) {
+            measured.put("boot " + m.group(1) + ": to SSH / cloud-init done", m.group(2) + " s / " + m.group(3) + " s");
+            last = Math.max(last, Integer.parseInt(m.group(3)));
+        }
+        measured.put("boot all 4 VMs (started together, last one done)", last + " s");
+    }
+
+    private static String consoles(KvmSandbox vms) {
+        StringBuilder out = new StringBuilder();
+        for (KvmConfig.Node node : vms.config().vms()) {
+            Path log = vms.config().workDir().resolve(vms.config().domainName(node) + "-console.log");
+            try {
+                List<String> lines = Files.readAllLines(log);
+                out.append("\n---- ").append(log).append(" (last lines)\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
+            } catch (IOException e) {
+                out.append("\n(no console log ").append(log).append(")");
+            }
+        }
+        return out.toString();
+    }
+
+    private void report() {
+        StringBuilder out = new StringBuilder("\n[kvm] measured (2 shared cores; timings vary with the machine's load):\n");
+        measured.forEach((what, value) -> out.append(String.format(Locale.ROOT, "[kvm]   %-62s %s%n", what, value)));
+        System.out.println(out);
+        try {
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target/kvm-measured.txt"), out.toString());
+        } catch (IOException e) {
+            // the printed report stands
+        }
+    }
+
+    private static int storePort() {
+        return BLOCK + 980;
+    }
+
+    private static String header(String response) {
+        int end = response.indexOf("\r\n\r\n");
+        return end < 0 ? response : response.substring(0, end);
+    }
+
+    private static String firstMatch(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            fail("no match for " + regex + " in:\n" + text);
+        }
+        return m.group(1);
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (var walk = Files.walk(root)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
