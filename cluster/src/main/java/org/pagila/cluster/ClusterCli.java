@@ -40,8 +40,11 @@ public final class ClusterCli {
 
     static int run(List<String> args) {
         if (args.isEmpty()) {
-            System.err.print(USAGE);
+            System.err.print(USAGE + org.pagila.cluster.ha.HaCli.USAGE);
             return 2;
+        }
+        if (org.pagila.cluster.ha.HaCli.handles(args)) {
+            return org.pagila.cluster.ha.HaCli.run(args);
         }
         if (args.get(0).equals("kvm")) {
             return org.pagila.cluster.kvm.KvmCli.run(args.subList(1, args.size()));

@@ -18,13 +18,27 @@ public class ClusterResource {
                        String upstream, String slot, Boolean slotActive, boolean servesReads, String error) {
     }
 
-    public record Cluster(String mode, String primary, String checkedAt, List<Node> nodes) {
+    public record Cluster(String mode, String primary, String checkedAt, List<Node> nodes, Patroni patroni) {
     }
+
+    /** Under the Patroni profile only (null otherwise): Patroni's leader and synchronous standby. */
+    public record Patroni(String leader, String syncMode, List<String> syncStandbys, Long timeline, boolean reachable) {
+    }
+
+    @Inject
+    PatroniWatch patroni;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Cluster cluster() {
-        return describe(state.view());
+        Cluster cluster = describe(state.view());
+        if (!patroni.isEnabled()) {
+            return cluster;
+        }
+        Patroni ha = patroni.view().map(v -> new Patroni(v.leader().map(m -> m.name()).orElse(null), v.syncMode(),
+                        v.syncStandbys(), v.leader().flatMap(m -> m.timeline()).orElse(null), true))
+                .orElse(new Patroni(null, null, List.of(), null, false));
+        return new Cluster(cluster.mode(), cluster.primary(), cluster.checkedAt(), cluster.nodes(), ha);
     }
 
     static Cluster describe(ClusterState.View view) {
@@ -33,7 +47,7 @@ public class ClusterResource {
                 n.lagSeconds().orElse(null), n.upstream().orElse(null), n.slot().orElse(null),
                 n.slotActive().orElse(null), n.isUp() && !view.staleStandbys().contains(n.name()),
                 n.error().orElse(null))).toList();
-        return new Cluster(view.mode().name(), view.primary().orElse(null), view.checkedAt().toString(), nodes);
+        return new Cluster(view.mode().name(), view.primary().orElse(null), view.checkedAt().toString(), nodes, null);
     }
 
 }
