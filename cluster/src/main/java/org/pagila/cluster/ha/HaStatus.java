@@ -15,9 +15,9 @@ public final class HaStatus {
         HaSettings ha = cluster.settings();
         StringBuilder out = new StringBuilder();
         Optional<PatroniRest.View> view = cluster.rest().view();
-        out.append(String.format(Locale.ROOT, "Patroni cluster %s   etcd: %d/%d healthy   ttl %d s, loop_wait %d s, retry_timeout %d s%n",
-                ha.scope(), cluster.etcd().healthy().size(), HaSettings.ETCD_MEMBERS,
-                ha.timings().ttl(), ha.timings().loopWait(), ha.timings().retryTimeout()));
+        out.append(String.format(Locale.ROOT, "Patroni cluster %s   etcd: %d/%d healthy   %s%n", ha.scope(),
+                cluster.etcd().healthy().size(), HaSettings.ETCD_MEMBERS,
+                view.map(PatroniRest.View::timings).orElse(ha.timings() + " (at bootstrap)")));
         if (view.isEmpty()) {
             out.append("No member's Patroni answers. Processes:\n");
             for (String member : ha.members()) {

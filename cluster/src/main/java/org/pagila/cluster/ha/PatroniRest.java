@@ -39,7 +39,8 @@ public final class PatroniRest {
     }
 
     /** Patroni's view: members with roles and lag, plus the dynamic settings that matter here. */
-    public record View(List<Member> members, boolean synchronousMode, boolean synchronousModeStrict, String answeredBy) {
+    public record View(List<Member> members, boolean synchronousMode, boolean synchronousModeStrict, String timings,
+                       String answeredBy) {
         public Optional<Member> leader() {
             return members.stream().filter(Member::isLeader).findFirst();
         }
@@ -68,8 +69,10 @@ public final class PatroniRest {
             try {
                 JsonNode cluster = get(member, "/cluster");
                 JsonNode config = get(member, "/config");
+                String timings = "ttl " + config.path("ttl").asInt(30) + " s, loop_wait " + config.path("loop_wait").asInt(10)
+                        + " s, retry_timeout " + config.path("retry_timeout").asInt(10) + " s";
                 return Optional.of(new View(members(cluster), config.path("synchronous_mode").asBoolean(false),
-                        config.path("synchronous_mode_strict").asBoolean(false), member));
+                        config.path("synchronous_mode_strict").asBoolean(false), timings, member));
             } catch (IOException e) {
                 // this member's Patroni is down: ask the next one
             }

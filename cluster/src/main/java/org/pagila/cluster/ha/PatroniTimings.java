@@ -27,6 +27,11 @@ public record PatroniTimings(int ttl, int loopWait, int retryTimeout) {
         }
     }
 
+    @Override
+    public String toString() {
+        return "ttl " + ttl + " s, loop_wait " + loopWait + " s, retry_timeout " + retryTimeout + " s";
+    }
+
     static List<String> problems(int ttl, int loopWait, int retryTimeout) {
         List<String> problems = new ArrayList<>();
         if (ttl < MIN_TTL) {
