@@ -39,7 +39,8 @@ public final class HaCli {
         if (args.contains("--ha")) {
             return true;
         }
-        return !args.get(0).equals("kvm") && PatroniCluster.isPatroniCluster(HaSettings.fromSystem());
+        // kvm has its own clusters; a staff password is set over SQL on whichever node is primary, Patroni or not
+        return !List.of("kvm", "staff-password").contains(args.get(0)) && PatroniCluster.isPatroniCluster(HaSettings.fromSystem());
     }
 
     public static int run(List<String> args) {
