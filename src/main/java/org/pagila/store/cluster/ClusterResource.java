@@ -15,10 +15,16 @@ public class ClusterResource {
     ClusterState state;
 
     public record Node(String name, String address, String role, String lsn, Long lagBytes, Double lagSeconds,
-                       String upstream, String slot, Boolean slotActive, boolean servesReads, String error) {
+                       String upstream, String slot, Boolean slotActive, boolean servesReads, String error,
+                       Long timeline) {
     }
 
-    public record Cluster(String mode, String primary, String checkedAt, List<Node> nodes, Patroni patroni) {
+    /**
+     * primary: where writes go; conflict: set while more than one node accepts writes (split brain); patroni: Patroni's
+     * view under the Patroni profile, null otherwise.
+     */
+    public record Cluster(String mode, String primary, String conflict, List<String> olderPrimaries, String checkedAt,
+                          List<Node> nodes, Patroni patroni) {
     }
 
     /** Under the Patroni profile only (null otherwise): Patroni's leader and synchronous standby. */
@@ -38,16 +44,17 @@ public class ClusterResource {
         Patroni ha = patroni.view().map(v -> new Patroni(v.leader().map(m -> m.name()).orElse(null), v.syncMode(),
                         v.syncStandbys(), v.leader().flatMap(m -> m.timeline()).orElse(null), true))
                 .orElse(new Patroni(null, null, List.of(), null, false));
-        return new Cluster(cluster.mode(), cluster.primary(), cluster.checkedAt(), cluster.nodes(), ha);
+        return new Cluster(cluster.mode(), cluster.primary(), cluster.conflict(), cluster.olderPrimaries(), cluster.checkedAt(),
+                cluster.nodes(), ha);
     }
 
     static Cluster describe(ClusterState.View view) {
         List<Node> nodes = view.nodes().stream().map(n -> new Node(n.name(), n.host() + ":" + n.port(),
                 n.role().name().toLowerCase(), n.lsn().orElse(null), n.lagBytes().orElse(null),
                 n.lagSeconds().orElse(null), n.upstream().orElse(null), n.slot().orElse(null),
-                n.slotActive().orElse(null), n.isUp() && !view.staleStandbys().contains(n.name()),
-                n.error().orElse(null))).toList();
-        return new Cluster(view.mode().name(), view.primary().orElse(null), view.checkedAt().toString(), nodes, null);
+                n.slotActive().orElse(null), view.servesReads(n), n.error().orElse(null), n.timeline().orElse(null))).toList();
+        return new Cluster(view.mode().name(), view.primary().orElse(null), view.conflict().orElse(null),
+                view.olderPrimaries(), view.checkedAt().toString(), nodes, null);
     }
 
 }

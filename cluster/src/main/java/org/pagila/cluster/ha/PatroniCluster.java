@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.Jdbc;
-import org.pagila.cluster.PagilaFiles;
-import org.pagila.cluster.PagilaInstall;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.Secrets;
 import org.pagila.cluster.ServiceUser;
+import org.pagila.cluster.pagila.PagilaFiles;
+import org.pagila.cluster.pagila.PagilaInstall;
 
 /**
  * `up --ha`: the store's four nodes as Patroni members over a three-member etcd, with HAProxy in front for other
@@ -95,7 +95,7 @@ public final class PatroniCluster {
         progress.detail("leader: " + leader);
 
         progress.step("Pagila v" + PagilaFiles.VERSION + " on " + leader);
-        PagilaFiles files = new PagilaFiles(ha.cluster().pagilaDir(), ha.cluster().home().resolve("pagila-v" + PagilaFiles.VERSION), progress);
+        PagilaFiles files = new PagilaFiles(ha.cluster().pagilaDir(), progress);
         String superPassword = secrets.password(Secrets.SUPERUSER);
         PagilaInstall.ensureLoaded(database -> Jdbc.connect(ha.pg(leader), database, Secrets.SUPERUSER, superPassword),
                 files, secrets, progress);
