@@ -14,8 +14,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.Shell;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.transport.Shell;
 
 /** The generated Patroni and HAProxy files, from settings alone (no cluster): ports, rules, and HAProxy's own check. */
 class HaFilesTest {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIf;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.ha.PatroniCluster;
 import org.pagila.cluster.ha.PatroniRest;
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.ServiceUser;
+import org.pagila.cluster.transport.ServiceUser;
 
 /**
  * A long-running process of the profile (etcd member, Patroni, HAProxy): started detached in its own session so it

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.ServiceUser;
+import org.pagila.cluster.transport.ServiceUser;
 
 /**
  * Patroni's consensus store: three etcd members on loopback, so the cluster keeps a quorum when one is lost and

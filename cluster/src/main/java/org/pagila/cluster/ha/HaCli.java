@@ -48,6 +48,10 @@ public final class HaCli {
         List<String> rest = args.stream().filter(a -> !a.equals("--ha")).toList();
         String command = rest.isEmpty() ? "" : rest.get(0);
         Optional<String> node = rest.size() > 1 ? Optional.of(rest.get(1)) : Optional.empty();
+        if (command.isEmpty() || command.equals("--help")) {
+            System.err.print(USAGE);
+            return 2;
+        }
         PatroniCluster cluster = new PatroniCluster(ha, new Progress(System.out, command.equals("up") ? PatroniCluster.UP_STEPS : 1));
         Members members = cluster.members();
         switch (command) {

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.Shell;
+import org.pagila.cluster.transport.Shell;
 
 /** The Debian packages the Patroni profile runs on; a missing one is named, never a stack trace from deep inside. */
 public final class HaPackages {

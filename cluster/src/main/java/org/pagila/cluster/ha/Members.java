@@ -14,8 +14,8 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.ServiceUser;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.transport.ServiceUser;
 
 /**
  * The four Patroni members as processes: their config files, starting and stopping Patroni, and the faults the demo

@@ -11,8 +11,8 @@ import java.util.Optional;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.Jdbc;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.ServiceUser;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.transport.ServiceUser;
 import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.pagila.PagilaInstall;
 
@@ -123,7 +123,7 @@ public final class PatroniCluster {
             throw new ClusterException("Cannot write " + config + ": " + e.getMessage(), e);
         }
         ServiceUser.own(ha.haproxyDir());
-        var check = org.pagila.cluster.Shell.exec(List.of("haproxy", "-c", "-q", "-f", config.toString()));
+        var check = org.pagila.cluster.transport.Shell.exec(List.of("haproxy", "-c", "-q", "-f", config.toString()));
         if (check.exitCode() != 0) {
             throw new ClusterException("HAProxy rejects the generated " + config + ":\n" + check.output());
         }

@@ -2,7 +2,7 @@ package org.pagila.cluster.ha;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /**
  * One member's patroni.yml, rendered from a record. The bootstrap section (timings, replication settings, slots,
