@@ -19,15 +19,33 @@ public class ClusterResource {
                        Long timeline) {
     }
 
-    /** primary: where writes go; conflict: set while more than one node accepts writes (split brain). */
+    /**
+     * primary: where writes go; conflict: set while more than one node accepts writes (split brain); patroni: Patroni's
+     * view under the Patroni profile, null otherwise.
+     */
     public record Cluster(String mode, String primary, String conflict, List<String> olderPrimaries, String checkedAt,
-                          List<Node> nodes) {
+                          List<Node> nodes, Patroni patroni) {
     }
+
+    /** Under the Patroni profile only (null otherwise): Patroni's leader and synchronous standby. */
+    public record Patroni(String leader, String syncMode, List<String> syncStandbys, Long timeline, boolean reachable) {
+    }
+
+    @Inject
+    PatroniWatch patroni;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Cluster cluster() {
-        return describe(state.view());
+        Cluster cluster = describe(state.view());
+        if (!patroni.isEnabled()) {
+            return cluster;
+        }
+        Patroni ha = patroni.view().map(v -> new Patroni(v.leader().map(m -> m.name()).orElse(null), v.syncMode(),
+                        v.syncStandbys(), v.leader().flatMap(m -> m.timeline()).orElse(null), true))
+                .orElse(new Patroni(null, null, List.of(), null, false));
+        return new Cluster(cluster.mode(), cluster.primary(), cluster.conflict(), cluster.olderPrimaries(), cluster.checkedAt(),
+                cluster.nodes(), ha);
     }
 
     static Cluster describe(ClusterState.View view) {
@@ -36,7 +54,7 @@ public class ClusterResource {
                 n.lagSeconds().orElse(null), n.upstream().orElse(null), n.slot().orElse(null),
                 n.slotActive().orElse(null), view.servesReads(n), n.error().orElse(null), n.timeline().orElse(null))).toList();
         return new Cluster(view.mode().name(), view.primary().orElse(null), view.conflict().orElse(null),
-                view.olderPrimaries(), view.checkedAt().toString(), nodes);
+                view.olderPrimaries(), view.checkedAt().toString(), nodes, null);
     }
 
 }

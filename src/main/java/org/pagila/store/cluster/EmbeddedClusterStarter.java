@@ -30,6 +30,10 @@ public class EmbeddedClusterStarter {
     @ConfigProperty(name = "pagila.cluster.embedded", defaultValue = "true")
     boolean embedded;
 
+    /** The Patroni profile: Patroni owns the nodes (cluster/pagila-cluster up --ha); the store never starts them. */
+    @ConfigProperty(name = "pagila.cluster.ha", defaultValue = "false")
+    boolean ha;
+
     @ConfigProperty(name = "pagila.cluster.recreate", defaultValue = "false")
     boolean recreate;
 
@@ -52,6 +56,7 @@ public class EmbeddedClusterStarter {
     Instance<AgroalDataSource> pools;
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, ClusterSettings settings) {
+        embedded = embedded && !ha;
         if (embedded) {
             EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, 7));
             if (recreate) {

@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "pagila-cluster", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "The Pagila Store cluster: a primary and three hot standbys.",
         footer = {"", "Settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,",
-                "  PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR"},
+                "  PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR",
+                "With Patroni: `up --ha` (etcd, Patroni, HAProxy); then kill|crash|start|stop NODE, switchover|promote [NODE],",
+                "  sync on|off|strict act through Patroni. `pagila-cluster --ha` alone lists them."},
         subcommands = {ClusterCli.Up.class, ClusterCli.Status.class, NodeCommands.Stop.class, NodeCommands.Start.class,
                 NodeCommands.Kill.class, NodeCommands.Freeze.class, NodeCommands.Thaw.class, NodeCommands.Promote.class,
                 NodeCommands.Rejoin.class, ClusterCli.Down.class, ClusterCli.Destroy.class, ClusterCli.StaffPassword.class,
@@ -33,6 +35,15 @@ public final class ClusterCli implements Callable<Integer> {
     }
 
     public static int run(String... args) {
+        // `up --ha`, and every command on a cluster made by it, belong to the Patroni profile (its own verbs and parser)
+        if (org.pagila.cluster.ha.HaCli.handles(java.util.List.of(args))) {
+            try {
+                return org.pagila.cluster.ha.HaCli.run(java.util.List.of(args));
+            } catch (ClusterException e) {
+                System.err.println("error: " + e.getMessage());
+                return 1;
+            }
+        }
         CommandLine cli = new CommandLine(new ClusterCli());
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof ClusterException) {
