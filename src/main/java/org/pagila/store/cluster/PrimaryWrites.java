@@ -48,7 +48,9 @@ public class PrimaryWrites {
 
     /**
      * Connection failures (SQLSTATE class 08), a server shutting down (57P01..57P03), a demoted primary refusing
-     * writes (25006), or a pool that could not find a primary at all.
+     * writes (25006), a pool that could not find a primary at all, or one that could not hand out a connection in
+     * time (Agroal's acquisition timeout, which also interrupts the connection it was still opening): all "no primary
+     * now, retry", a 503, never a 500.
      */
     static boolean isPrimaryUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -57,11 +59,13 @@ public class PrimaryWrites {
                 if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("25006"))) {
                     return true;
                 }
-                if (sql.getMessage() != null && sql.getMessage().contains("targetServerType")) {
+                if (sql.getMessage() != null && (sql.getMessage().contains("targetServerType")
+                        || sql.getMessage().contains("Acquisition timeout"))) {
                     return true;
                 }
             }
-            if (t instanceof java.net.SocketTimeoutException || t instanceof java.net.ConnectException) {
+            if (t instanceof java.net.SocketTimeoutException || t instanceof java.net.ConnectException
+                    || t instanceof InterruptedException) {
                 return true;
             }
         }

@@ -28,6 +28,13 @@ class PrimaryUnavailableTest {
     }
 
     @Test
+    void aPoolThatCannotHandOutAConnectionInTimeMeansNoPrimaryNow() {
+        assertTrue(PrimaryWrites.isPrimaryUnavailable(wrapped(new SQLException("Acquisition timeout while waiting for new connection"))));
+        // the connection the pool was still opening when the acquisition timed out is interrupted
+        assertTrue(PrimaryWrites.isPrimaryUnavailable(wrapped(new SQLException("creating a connection", new InterruptedException()))));
+    }
+
+    @Test
     void aWriteConnectionRefusedByTheFenceMeansNoPrimary() {
         assertTrue(PrimaryWrites.isPrimaryUnavailable(new SQLException("Exception during pool initialization: RuntimeException",
                 new WriteFence.FencedNodeException("primary"))));
