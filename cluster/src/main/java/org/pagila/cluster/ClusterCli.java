@@ -21,6 +21,9 @@ public final class ClusterCli {
               destroy       stop every node and delete the cluster's data and secrets
               staff-password USERNAME
                             give a staff member (Mike, Jon) a new generated sign-in password and print it
+              demo [--store URL] ...
+                            the classroom failover against a running store: load, crash, promote, rejoin,
+                            narrated with measured times; ends with a plot and a summary (`demo --help`)
               kvm ...       the KVM topology (plan, apply, destroy, ...): `kvm` alone lists its commands
             settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,
                                     PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR
@@ -47,6 +50,9 @@ public final class ClusterCli {
             return org.pagila.cluster.kvm.KvmCli.run(args.subList(1, args.size()));
         }
         ClusterSettings settings = ClusterSettings.fromSystem();
+        if (args.get(0).equals("demo")) {
+            return org.pagila.cluster.demo.DemoCommand.run(args.subList(1, args.size()), settings, System.out);
+        }
         String command = args.get(0);
         int steps = switch (command) {
             case "up" -> 7;
