@@ -16,7 +16,7 @@ final class DemoSummary {
         List<DemoLoad.Request> in = requests.stream().filter(r -> r.at() >= from && r.at() < to).toList();
         long readsOk = count(in, DemoLoad.Kind.READ, DemoLoad.Outcome.OK);
         long readErrors = in.stream().filter(r -> r.kind() == DemoLoad.Kind.READ && r.outcome() != DemoLoad.Outcome.OK).count();
-        return String.format(Locale.ROOT, "catalog %d ok, %d errors; rentals %d ok, %d paused (503), %d declined, %d failed",
+        return String.format(Locale.ROOT, "catalog %d ok, %d errors; rentals %d ok, %d paused (503), %d declined, %d failed or unanswered",
                 readsOk, readErrors, count(in, DemoLoad.Kind.RENTAL, DemoLoad.Outcome.OK),
                 count(in, DemoLoad.Kind.RENTAL, DemoLoad.Outcome.PAUSED), count(in, DemoLoad.Kind.RENTAL, DemoLoad.Outcome.DECLINED),
                 count(in, DemoLoad.Kind.RENTAL, DemoLoad.Outcome.ERROR));

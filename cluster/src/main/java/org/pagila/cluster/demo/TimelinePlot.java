@@ -33,12 +33,12 @@ final class TimelinePlot {
             reads.put(node, new Series(node.equals("-") ? "no node" : node, NODE_COLOURS.get(node),
                     r -> r.kind() == DemoLoad.Kind.READ && r.outcome() == DemoLoad.Outcome.OK && r.node().equals(node)));
         }
-        reads.put("err", new Series("failed", "#d62728", r -> r.kind() == DemoLoad.Kind.READ && r.outcome() != DemoLoad.Outcome.OK));
+        reads.put("err", new Series("failed or no answer", "#d62728", r -> r.kind() == DemoLoad.Kind.READ && r.outcome() != DemoLoad.Outcome.OK));
         Map<String, Series> rentals = new LinkedHashMap<>();
         rentals.put("ok", new Series("rented/returned", "#1f7a3a", r -> r.kind() == DemoLoad.Kind.RENTAL && r.outcome() == DemoLoad.Outcome.OK));
         rentals.put("paused", new Series("paused (503)", "#e2a21c", r -> r.kind() == DemoLoad.Kind.RENTAL && r.outcome() == DemoLoad.Outcome.PAUSED));
         rentals.put("declined", new Series("declined (4xx)", "#9aa3b2", r -> r.kind() == DemoLoad.Kind.RENTAL && r.outcome() == DemoLoad.Outcome.DECLINED));
-        rentals.put("failed", new Series("failed", "#d62728", r -> r.kind() == DemoLoad.Kind.RENTAL && r.outcome() == DemoLoad.Outcome.ERROR));
+        rentals.put("failed", new Series("failed or no answer (5 s)", "#d62728", r -> r.kind() == DemoLoad.Kind.RENTAL && r.outcome() == DemoLoad.Outcome.ERROR));
 
         int top1 = 60;
         int top2 = top1 + PANEL + 70;
