@@ -158,7 +158,7 @@ public class ClusterWatch {
                 slot == null ? node.slot().orElse(null) : slot.name(),
                 slot == null ? node.slotActive().orElse(null) : Boolean.valueOf(slot.active()),
                 slot == null ? null : slot.retainedBytes().orElse(null), readsPerSecond,
-                node.isUp() && !view.staleStandbys().contains(node.name()), node.upstream().orElse(null), trends.of(node.name()));
+                view.servesReads(node), node.upstream().orElse(null), trends.of(node.name()));
     }
 
     /** A word or two a class can read from the back of the room. */

@@ -74,12 +74,9 @@ final class EventDetector {
             notWritableSince = null;
         }
         nodeChanges(view, before, events, at);
-        long primaries = view.nodes().stream().filter(n -> n.role() == Role.PRIMARY).count();
-        long primariesBefore = previous.nodes().stream().filter(n -> n.role() == Role.PRIMARY).count();
-        if (primaries > 1 && primariesBefore <= 1) {
-            events.add(new ClusterEvent(at, ClusterEvent.Type.SPLIT_BRAIN, null, "split brain: " + view.nodes().stream()
-                    .filter(n -> n.role() == Role.PRIMARY).map(NodeStatus::name).toList() + " all accept writes"));
-        }
+        // the store's own split-brain verdict (two primaries; it writes only to the one on the highest timeline)
+        view.conflict().filter(c -> previous.conflict().isEmpty())
+                .ifPresent(c -> events.add(new ClusterEvent(at, ClusterEvent.Type.SPLIT_BRAIN, null, "split brain: " + c)));
         previous = view;
         return events;
     }

@@ -18,6 +18,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pagila.store.web.Prerequisite;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -62,7 +63,7 @@ class ClusterPageBrowserTest {
 
     @BeforeEach
     void openBrowser() throws Exception {
-        Prerequisites.require("browser test: apt-get install chromium chromium-driver", CHROMIUM, CHROMEDRIVER);
+        Prerequisite.require(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "chromium and chromium-driver (apt-get install chromium chromium-driver) for the /cluster browser test");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

@@ -15,6 +15,7 @@ import org.pagila.store.cluster.ClusterState.View;
 /** The events a class sees, from successive views of the cluster (no cluster needed). */
 class EventDetectorTest {
     private long clock = 1_000_000;
+    private Optional<String> conflict = Optional.empty();
 
     @Test
     void aFailoverReadsAsLostReadOnlyPromotedWritableRejoined() {
@@ -42,10 +43,13 @@ class EventDetectorTest {
     }
 
     @Test
-    void twoPrimariesAreASplitBrainReportedOnce() {
+    void theStoresSplitBrainVerdictIsReportedOnce() {
         EventDetector detector = new EventDetector();
         detector.next(view("node1", "D", "P", "S", "S"));
-        assertEquals(List.of(ClusterEvent.Type.SPLIT_BRAIN), types(detector.next(view("node1", "P", "P", "S", "S"))));
+        conflict = Optional.of("primary and node1 both accept writes");
+        List<ClusterEvent> split = detector.next(view("node1", "P", "P", "S", "S"));
+        assertEquals(List.of(ClusterEvent.Type.SPLIT_BRAIN), types(split));
+        assertTrue(split.get(0).message().contains("primary and node1"), split.get(0).message());
         assertEquals(List.of(), types(detector.next(view("node1", "P", "P", "S", "S"))));
     }
 
@@ -73,7 +77,7 @@ class EventDetectorTest {
         }
         Mode mode = primary != null ? Mode.READ_WRITE : nodes.stream().anyMatch(NodeStatus::isUp) ? Mode.READ_ONLY : Mode.UNAVAILABLE;
         clock += 500;
-        return new View(mode, Optional.ofNullable(primary), nodes, List.of(), Instant.ofEpochMilli(clock));
+        return new View(mode, Optional.ofNullable(primary), nodes, List.of(), List.of(), conflict, Instant.ofEpochMilli(clock));
     }
 
     private static List<ClusterEvent.Type> types(List<ClusterEvent> events) {

@@ -27,6 +27,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pagila.store.web.Prerequisite;
 
 /**
  * A real Prometheus (Debian's) scraping the test store: it answers PromQL for each standby's lag and the store's
@@ -48,7 +49,7 @@ class PrometheusTest {
 
     @BeforeEach
     void startPrometheus() throws Exception {
-        Prerequisites.require("Prometheus test: apt-get install prometheus", PROMETHEUS, PROMTOOL);
+        Prerequisite.require(Files.isExecutable(PROMETHEUS) && Files.isExecutable(PROMTOOL), "prometheus and promtool (apt-get install prometheus) for the Prometheus test");
         Path dir = Path.of("target", "prometheus").toAbsolutePath();
         Files.createDirectories(dir);
         // the repository's config, pointed at the test store and scraping every second
