@@ -73,7 +73,8 @@ class EventDetectorTest {
             };
             Optional<String> upstream = roles[i].equals("S") ? Optional.of("127.0.0.1:1 (streaming)") : Optional.empty();
             nodes.add(new NodeStatus(names[i], "127.0.0.1", 1 + i, role, Optional.empty(), Optional.empty(), Optional.empty(),
-                    upstream, Optional.empty(), Optional.empty(), role == Role.DOWN ? Optional.of("refused") : Optional.empty()));
+                    upstream, Optional.empty(), Optional.empty(), role == Role.DOWN ? Optional.of("refused") : Optional.empty(),
+                    Optional.empty()));
         }
         Mode mode = primary != null ? Mode.READ_WRITE : nodes.stream().anyMatch(NodeStatus::isUp) ? Mode.READ_ONLY : Mode.UNAVAILABLE;
         clock += 500;
