@@ -54,8 +54,10 @@ final class TimelinePlot {
             double w = Math.max(2, (phase.to() - phase.from()) / 1000.0 * xScale);
             svg.append(String.format(Locale.ROOT, "<rect class=\"phase\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n",
                     x, top1, w, top2 + PANEL - top1, phase.colour()));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-style=\"italic\">%s</text>%n", x + 3, top1 + 14,
-                    escape(phase.label())));
+            if (w > phase.label().length() * 7) { // a label wider than its stretch would run into the next one
+                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-style=\"italic\">%s</text>%n", x + 3, top1 + 14,
+                        escape(phase.label())));
+            }
         }
         panel(svg, result, reads, top1, xScale, seconds, "catalog requests per second, by serving node");
         panel(svg, result, rentals, top2, xScale, seconds, "counter rentals per second, by outcome");
