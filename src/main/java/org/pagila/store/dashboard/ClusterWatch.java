@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.store.cluster.ClusterCredentials;
 import org.pagila.store.cluster.ClusterState;
 

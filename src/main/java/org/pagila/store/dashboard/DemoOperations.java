@@ -7,8 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.EmbeddedCluster;
-import org.pagila.cluster.Failover;
+import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Progress;
 
 /**
@@ -32,8 +31,8 @@ public class DemoOperations {
             case KILL -> cluster.kill(node.orElseThrow());
             case FREEZE -> cluster.freeze(node.orElseThrow());
             case THAW -> cluster.thaw(node.orElseThrow());
-            case PROMOTE -> new Failover(cluster).promote(node);
-            case REJOIN -> new Failover(cluster).rejoin(node.orElseThrow());
+            case PROMOTE -> cluster.promote(node);
+            case REJOIN -> cluster.rejoin(node.orElseThrow());
         }
         return printed.toString(StandardCharsets.UTF_8).replaceAll("\\[pagila-cluster +[0-9.]+s\\] ", "").strip();
     }

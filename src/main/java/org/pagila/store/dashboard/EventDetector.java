@@ -8,8 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.pagila.cluster.NodeStatus;
-import org.pagila.cluster.NodeStatus.Role;
+import org.pagila.cluster.probe.NodeStatus;
+import org.pagila.cluster.probe.NodeStatus.Role;
 import org.pagila.store.cluster.ClusterState.Mode;
 import org.pagila.store.cluster.ClusterState.View;
 

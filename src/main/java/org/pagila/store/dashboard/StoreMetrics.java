@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.store.cluster.ClusterState;
 
 /**

@@ -10,7 +10,9 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pagila.store.failover.HealthyCluster;
 import org.pagila.cluster.demo.DemoCommand;
 import org.pagila.store.cluster.TestCluster;
 
@@ -21,6 +23,12 @@ import org.pagila.store.cluster.TestCluster;
 @QuarkusTest
 @TestProfile(DashboardProfile.class)
 class DemoCommandTest {
+
+    @BeforeEach
+    void wholeCluster() {
+        HealthyCluster.ensure(); // another test of this profile may have crashed or promoted nodes
+    }
+
 
     @TestHTTPResource("/")
     URL store;

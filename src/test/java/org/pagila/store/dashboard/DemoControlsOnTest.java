@@ -11,13 +11,21 @@ import io.restassured.filter.cookie.CookieFilter;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.pagila.store.failover.HealthyCluster;
 import org.pagila.store.cluster.ClusterState;
 
 /** With pagila.demo.controls=true on the embedded cluster: controls for signed-in staff only, CSRF enforced, logged. */
 @QuarkusTest
 @TestProfile(DashboardProfile.class)
 class DemoControlsOnTest {
+
+    @BeforeEach
+    void wholeCluster() {
+        HealthyCluster.ensure(); // another test of this profile may have crashed or promoted nodes
+    }
+
 
     @Inject
     ClusterEvents events;

@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.pagila.cluster.NodeStatus;
-import org.pagila.cluster.NodeStatus.Role;
+import org.pagila.cluster.probe.NodeStatus;
+import org.pagila.cluster.probe.NodeStatus.Role;
 import org.pagila.store.cluster.ClusterState.Mode;
 import org.pagila.store.cluster.ClusterState.View;
 

@@ -3,8 +3,8 @@ package org.pagila.store.dashboard;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.filter.cookie.CookieFilter;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.StaffPasswords;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.secrets.StaffPasswords;
 import org.pagila.store.cluster.TestCluster;
 
 /** A browser-like staff session for the tests: signed in through the form, cookies kept. */

@@ -9,29 +9,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.StaffPasswords;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.secrets.StaffPasswords;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * `cluster/pagila-cluster demo`: the scripted classroom failover against a running store, narrated on the console,
  * ending with a timeline plot (SVG) and a summary table.
  */
-public final class DemoCommand {
-    static final String USAGE = """
-            usage: cluster/pagila-cluster demo [--store URL] [--staff NAME] [--fault embedded] [--hold SECONDS]
-                                               [--browsers N] [--out DIR]
-              --store URL     the running store (default http://localhost:8080)
-              --staff NAME    the counter's staff login for the rentals (default Mike; password from the secrets
-                              file, or PAGILA_STAFF_PASSWORD)
-              --fault NAME    how nodes are crashed and mended: embedded (default; this machine's cluster)
-              --hold SECONDS  how long each phase is left running for the class to watch (default 5)
-              --browsers N    customers browsing at once (default 3)
-              --out DIR       where the plot and summary go (default target/demo)
-            """;
-
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The classroom failover against a running store: its own light load, crash the primary, promote,",
+                "rejoin, narrated with measured times; ends with a timeline plot (SVG) and a summary table."})
+public final class DemoCommand implements Callable<Integer> {
     /** The fault profiles by name: `up --ha` adds its own here. */
     static final Map<String, Function<ClusterSettings, FaultInjector>> FAULTS = Map.of("embedded", EmbeddedFaults::new);
 
@@ -40,32 +34,32 @@ public final class DemoCommand {
                          long streamingAfterMs, long catalogRequests, long catalogErrors, long rentalsOk, long rentalsPaused) {
     }
 
-    private DemoCommand() {
-    }
+    @Option(names = "--store", paramLabel = "URL", defaultValue = "http://localhost:8080",
+            description = "the running store (default: ${DEFAULT-VALUE})")
+    URI store;
 
-    public static int run(List<String> args, ClusterSettings settings, PrintStream out) {
-        Map<String, String> options = new java.util.HashMap<>(Map.of("--store", "http://localhost:8080", "--staff", "Mike",
-                "--fault", "embedded", "--hold", "5", "--browsers", "3", "--out", "target/demo"));
-        if (args.contains("--help")) {
-            out.print(USAGE);
-            return 0;
-        }
-        for (int i = 0; i < args.size(); i++) {
-            if (!options.containsKey(args.get(i)) || i + 1 == args.size()) {
-                System.err.print("unknown or incomplete option: " + args.get(i) + "\n" + USAGE);
-                return 2;
-            }
-            options.put(args.get(i), args.get(++i));
-        }
-        try {
-            run(URI.create(options.get("--store")), options.get("--staff"), options.get("--fault"),
-                    Duration.ofSeconds(Long.parseLong(options.get("--hold"))), Integer.parseInt(options.get("--browsers")),
-                    Path.of(options.get("--out")), settings, out);
-            return 0;
-        } catch (NumberFormatException e) {
-            System.err.print("--hold and --browsers take whole numbers\n" + USAGE);
-            return 2;
-        }
+    @Option(names = "--staff", paramLabel = "NAME", defaultValue = "Mike",
+            description = "the counter's staff login (default: ${DEFAULT-VALUE}); password from the secrets file or PAGILA_STAFF_PASSWORD")
+    String staff;
+
+    @Option(names = "--fault", paramLabel = "NAME", defaultValue = "embedded",
+            description = "how nodes are crashed and mended: embedded (this machine's cluster; default)")
+    String fault;
+
+    @Option(names = "--hold", paramLabel = "SECONDS", defaultValue = "5",
+            description = "how long each phase runs for the class to watch (default: ${DEFAULT-VALUE})")
+    long holdSeconds;
+
+    @Option(names = "--browsers", paramLabel = "N", defaultValue = "3", description = "customers browsing at once (default: ${DEFAULT-VALUE})")
+    int browsers;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/demo", description = "where the plot and summary go (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() {
+        run(store, staff, fault, Duration.ofSeconds(holdSeconds), browsers, out, ClusterSettings.fromSystem(), System.out);
+        return 0;
     }
 
     public static Report run(URI store, String staff, String fault, Duration hold, int browsers, Path outDir,

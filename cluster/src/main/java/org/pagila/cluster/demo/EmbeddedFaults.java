@@ -4,8 +4,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Optional;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.EmbeddedCluster;
-import org.pagila.cluster.Failover;
+import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Progress;
 
 /** The embedded cluster's faults: SIGKILL, `promote` (highest replay LSN), `rejoin` (pg_rewind or re-clone). */
@@ -24,12 +23,12 @@ final class EmbeddedFaults implements FaultInjector {
 
     @Override
     public String promote() {
-        return new Failover(cluster).promote(Optional.empty());
+        return cluster.promote(Optional.empty());
     }
 
     @Override
     public void rejoin(String node) {
-        new Failover(cluster).rejoin(node);
+        cluster.rejoin(node);
     }
 
     @Override
