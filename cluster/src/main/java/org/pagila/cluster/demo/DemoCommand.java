@@ -66,12 +66,13 @@ public final class DemoCommand implements Callable<Integer> {
                              ClusterSettings settings, PrintStream out) {
         Function<ClusterSettings, FaultInjector> faults = Optional.ofNullable(FAULTS.get(fault))
                 .orElseThrow(() -> new ClusterException("Unknown fault profile '" + fault + "'; known: " + FAULTS.keySet()));
-        StoreClient client = new StoreClient(store, staff, staffPassword(settings, staff));
-        if (client.cluster().isEmpty()) {
+        // the store first: when nothing answers, how to start it is what the instructor needs to read
+        if (new StoreClient(store, staff, "").cluster().isEmpty()) {
             throw new ClusterException("No store answers at " + store + "/api/cluster. Start it first, e.g. "
                     + "`./mvnw -DskipTests package quarkus:run` (http://localhost:8080) in another terminal, "
                     + "or pass --store URL.");
         }
+        StoreClient client = new StoreClient(store, staff, staffPassword(settings, staff));
         DemoScenario.Result result = new DemoScenario(client, faults.apply(settings), out, hold, Duration.ofSeconds(90)).run(browsers);
         String table = DemoSummary.table(result);
         try {
