@@ -16,12 +16,12 @@ import org.pagila.store.cluster.TestCluster;
  * left behind (a killed, frozen or second primary), so every failover test starts from the same state on its own.
  * Which node is the primary is whatever the repair leaves: tests ask, never assume "primary".
  */
-final class HealthyCluster {
+public final class HealthyCluster {
     private HealthyCluster() {
     }
 
     /** Returns the primary's name once the store, too, writes to it. */
-    static String ensure() {
+    public static String ensure() {
         EmbeddedCluster cluster = TestCluster.cluster();
         for (String node : org.pagila.cluster.ClusterSettings.NODE_NAMES) {
             if (!cluster.isFenced(node)) {

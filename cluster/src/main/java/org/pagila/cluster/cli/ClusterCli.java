@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {ClusterCli.Up.class, ClusterCli.Status.class, NodeCommands.Stop.class, NodeCommands.Start.class,
                 NodeCommands.Kill.class, NodeCommands.Freeze.class, NodeCommands.Thaw.class, NodeCommands.Promote.class,
                 NodeCommands.Rejoin.class, ClusterCli.Down.class, ClusterCli.Destroy.class, ClusterCli.StaffPassword.class,
-                KvmCli.class})
+                KvmCli.class, org.pagila.cluster.demo.DemoCommand.class})
 public final class ClusterCli implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
