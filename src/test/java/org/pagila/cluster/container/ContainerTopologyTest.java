@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.Jdbc;
-import org.pagila.cluster.PagilaFiles;
+import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.engine.Node;
 import org.pagila.cluster.engine.NodeControl;
@@ -111,7 +111,7 @@ class ContainerTopologyTest {
         Path dir = Files.createTempDirectory("pagila-containers");
         control = new NodeControl(Secrets.loadOrCreate(dir.resolve("secrets.properties")));
         progress = new Progress(System.out, 3);
-        provisioning = new Provisioning(() -> control, subnet, new PagilaFiles(Optional.empty(), dir.resolve("pagila"), progress), progress);
+        provisioning = new Provisioning(() -> control, subnet, new PagilaFiles(PagilaFiles.dirFromEnvironment(), progress), progress);
     }
 
     @AfterAll

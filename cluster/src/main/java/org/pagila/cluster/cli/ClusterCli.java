@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
 /** `cluster/pagila-cluster COMMAND`: argument parsing only; the engine does the work. */
 @Command(name = "pagila-cluster", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "The Pagila Store cluster: a primary and three hot standbys.",
-        footer = {"", "Settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,",
-                "  PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR"},
+        footer = {"", "Settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME,",
+                "  PAGILA_CLUSTER_HOSTS, PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR"},
         subcommands = {ClusterCli.Up.class, ClusterCli.Status.class, NodeCommands.Stop.class, NodeCommands.Start.class,
                 NodeCommands.Kill.class, NodeCommands.Freeze.class, NodeCommands.Thaw.class, NodeCommands.Promote.class,
                 NodeCommands.Rejoin.class, ClusterCli.Down.class, ClusterCli.Destroy.class, ClusterCli.StaffPassword.class,

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.PagilaFiles;
+import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.probe.ClusterProbe;
 import org.pagila.cluster.probe.NodeStatus;
@@ -67,7 +67,7 @@ public final class EmbeddedCluster {
             }
             progress.detail(name + " is fenced (a former primary): not started. Bring it back with `rejoin " + name + "`.");
         }
-        PagilaFiles pagila = new PagilaFiles(settings.pagilaDir(), settings.home().resolve("pagila-v" + PagilaFiles.VERSION), progress);
+        PagilaFiles pagila = new PagilaFiles(settings.pagilaDir(), progress);
         Provisioning provisioning = new Provisioning(() -> control, LOOPBACK_CIDR, pagila, progress);
         List<Step> primarySteps = provisioning.primary(primary, nodes.stream().filter(n -> n != primary).toList());
 

@@ -2,8 +2,7 @@ package org.pagila.cluster.kvm;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.pagila.cluster.PagilaFiles;
+import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.engine.Node;
 import org.pagila.cluster.engine.NodeControl;
 import org.pagila.cluster.engine.Plan;
@@ -68,7 +67,7 @@ final class KvmPlan {
 
     /** Secrets are created only when a step runs: a plan is described before any exist. */
     static Provisioning provisioning(KvmContext kvm) {
-        PagilaFiles pagila = new PagilaFiles(Optional.empty(), kvm.config.workDir().resolve("pagila"), kvm.progress);
+        PagilaFiles pagila = new PagilaFiles(PagilaFiles.dirFromEnvironment(), kvm.progress);
         return new Provisioning(() -> new NodeControl(Secrets.loadOrCreate(kvm.secretsFile())), kvm.config.cidr(), pagila, kvm.progress);
     }
 }
