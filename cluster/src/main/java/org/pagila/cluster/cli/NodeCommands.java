@@ -67,8 +67,8 @@ final class NodeCommands {
         }
     }
 
-    @Command(name = "promote", description = {"With the primary gone: fence it, promote NODE (default: the standby that",
-            "received the most WAL), create slots on it, re-point the other standbys."})
+    @Command(name = "promote", description = "With the primary gone: fence it, promote NODE (default: the standby that"
+            + " received the most WAL), create slots on it, re-point the other standbys.")
     static final class Promote implements Runnable {
         @Parameters(paramLabel = "NODE", arity = "0..1", converter = NodeName.class, description = "the standby to promote")
         String node;

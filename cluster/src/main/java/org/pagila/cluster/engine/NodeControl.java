@@ -39,6 +39,8 @@ public final class NodeControl {
             else kill -s "$2" $pid 2>/dev/null; echo $pid; fi
             """;
 
+    private static final Duration CONNECT_PATIENCE = Duration.ofSeconds(30);
+
     private final Secrets secrets;
 
     public NodeControl(Secrets secrets) {
@@ -193,8 +195,32 @@ public final class NodeControl {
         }
     }
 
+    /**
+     * A superuser connection for a step. A server that has just started, or a machine under heavy load, may refuse
+     * or time out a first attempt: connection failures (SQLSTATE class 08, 57P03 "starting up") are retried for
+     * CONNECT_PATIENCE; anything else fails at once.
+     */
     public Connection connect(Node node, String database) throws SQLException {
-        return Jdbc.connect(node.client().get(), database, Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER));
+        Connection[] connection = new Connection[1];
+        SQLException[] last = new SQLException[1];
+        try {
+            Await.until("a connection to " + node.name(), CONNECT_PATIENCE, Duration.ofMillis(500), () -> {
+                try {
+                    connection[0] = Jdbc.connect(node.client().get(), database, Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER));
+                    return true;
+                } catch (SQLException e) {
+                    last[0] = e;
+                    String state = e.getSQLState() == null ? "" : e.getSQLState();
+                    if (state.startsWith("08") || state.equals("57P03")) {
+                        return false;
+                    }
+                    throw new ClusterException("not a connection failure", e);
+                }
+            }, () -> "");
+        } catch (ClusterException e) {
+            throw last[0] != null ? last[0] : new SQLException(e.getMessage(), e);
+        }
+        return connection[0];
     }
 
     private Shell.Result control(Node node, List<String> command) {

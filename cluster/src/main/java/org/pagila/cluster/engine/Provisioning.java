@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.pagila.PagilaFiles;
+import org.pagila.cluster.pagila.PagilaInstall;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.secrets.Secrets;
 
@@ -43,7 +44,9 @@ public final class Provisioning {
         List<String> slots = standbys.stream().map(Node::slot).toList();
         steps.add(Step.of(primary.name(), "physical replication slots " + String.join(", ", slots),
                 () -> slotsExist(primary, slots), () -> ensureSlots(primary, slots)));
-        steps.add(PagilaDatabase.step(primary, this::control, pagila, progress));
+        steps.add(Step.of(primary.name(), "database pagila: Pagila v" + PagilaFiles.VERSION + " (SHA-256 verified) and role "
+                        + Secrets.APP_USER + ", over JDBC from this machine",
+                () -> PagilaInstall.ensureLoaded(database -> control().connect(primary, database), pagila, secrets(), progress)));
         return steps;
     }
 
