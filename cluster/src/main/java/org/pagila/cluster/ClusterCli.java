@@ -21,10 +21,10 @@ public final class ClusterCli {
               destroy       stop every node and delete the cluster's data and secrets
               staff-password USERNAME
                             give a staff member (Mike, Jon) a new generated sign-in password and print it
-              kvm ...       the KVM topology (plan, apply, destroy, ...): `kvm` alone lists its commands
+            %s  kvm ...       the KVM topology (plan, apply, destroy, ...): `kvm` alone lists its commands
             settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,
                                     PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR
-            """;
+            """.formatted(org.pagila.cluster.backup.BackupCli.USAGE);
 
     private ClusterCli() {
     }
@@ -48,6 +48,9 @@ public final class ClusterCli {
         }
         ClusterSettings settings = ClusterSettings.fromSystem();
         String command = args.get(0);
+        if (org.pagila.cluster.backup.BackupCli.handles(command)) {
+            return org.pagila.cluster.backup.BackupCli.run(settings, args);
+        }
         int steps = switch (command) {
             case "up" -> 7;
             case "promote" -> 2;
@@ -56,7 +59,7 @@ public final class ClusterCli {
         EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, steps));
         switch (command) {
             case "up" -> cluster.up();
-            case "status" -> System.out.print(cluster.statusTable());
+            case "status" -> System.out.print(cluster.statusTable() + org.pagila.cluster.backup.BackupCli.archiveStatus(settings));
             case "down" -> cluster.down();
             case "destroy" -> cluster.destroy();
             case "promote" -> new Failover(cluster).promote(args.size() > 1 ? java.util.Optional.of(args.get(1)) : java.util.Optional.empty());

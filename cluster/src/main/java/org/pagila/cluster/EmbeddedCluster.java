@@ -201,6 +201,8 @@ public final class EmbeddedCluster {
         primary.initdb(secrets.password(Secrets.SUPERUSER));
         primary.writeFile("pagila-cluster.conf", PrimarySetup.serverSettings(primary.address().host()));
         primary.appendFile("postgresql.conf", "\ninclude 'pagila-cluster.conf'\n");
+        // WAL archiving from the first start (archive_mode needs a restart to change); standbys get it with the clone
+        new org.pagila.cluster.backup.WalArchive(org.pagila.cluster.backup.BackupSettings.fromSystem(settings)).configure(primary);
         primary.writeFile("postgresql.auto.conf", PrimarySetup.nodeSettings(primary.name(), primary.address().port()));
         primary.writeFile("pg_hba.conf", PrimarySetup.hba(LOOPBACK_CIDR));
         primary.start();
