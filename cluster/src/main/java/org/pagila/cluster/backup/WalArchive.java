@@ -65,18 +65,25 @@ public final class WalArchive {
                 + "archive_timeout = '" + settings.archiveTimeout().toSeconds() + "s'\n";
     }
 
-    /** Creates the archive folder (the servers' user writes it) and the script. Idempotent. */
+    /**
+     * Creates the backup folders (the archive belongs to the servers' user, who writes it) and the script. Folders
+     * that exist are left as they are: a permission problem is reported by the archiver, never papered over here.
+     */
     public void prepare() {
         try {
-            Files.createDirectories(settings.archiveDir());
-            Files.createDirectories(settings.baseDir());
+            if (!Files.isDirectory(settings.archiveDir())) {
+                Files.createDirectories(settings.archiveDir());
+                Files.setPosixFilePermissions(settings.dir(), PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(settings.archiveDir(), PosixFilePermissions.fromString("rwx------"));
+                ServiceUser.own(settings.archiveDir());
+            }
+            if (!Files.isDirectory(settings.baseDir())) {
+                Files.createDirectories(settings.baseDir());
+                Files.setPosixFilePermissions(settings.baseDir(), PosixFilePermissions.fromString("rwx------"));
+            }
             Path script = settings.dir().resolve(SCRIPT);
             Files.writeString(script, script(settings.archiveDir()));
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(settings.dir(), PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(settings.baseDir(), PosixFilePermissions.fromString("rwx------"));
-            Files.setPosixFilePermissions(settings.archiveDir(), PosixFilePermissions.fromString("rwx------"));
-            ServiceUser.own(settings.archiveDir());
         } catch (IOException e) {
             throw new ClusterException("Cannot prepare the backup folder " + settings.dir() + ": " + e.getMessage(), e);
         }
