@@ -41,6 +41,39 @@ class PromotionSwitchoverTest {
         CLUSTER.destroy();
     }
 
+    /** A benchmark that prints: how long a completed WAL segment takes to reach the archive while rentals run. */
+    @Test
+    @Order(0)
+    void completedWalReachesTheArchiveUnderRentalLoad() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread load = new Thread(() -> {
+            try (Connection c = CLUSTER.primary()) {
+                while (running.get()) {
+                    BackupTestCluster.rent(c);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "rentals");
+        load.start();
+        List<Long> delays = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                long start = System.nanoTime();
+                CLUSTER.switchWalAndAwaitArchived(SETTINGS);
+                delays.add((System.nanoTime() - start) / 1_000_000);
+                sleep(300);
+            }
+        } finally {
+            running.set(false);
+            load.join();
+        }
+        List<Long> sorted = delays.stream().sorted().toList();
+        System.out.printf("[archive] segment switch to archived under rental load: p50 %d ms, max %d ms (%d samples)%n",
+                sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), sorted.size());
+        assertEquals(10, delays.size());
+    }
+
     @Test
     @Order(1)
     void archivingContinuesAfterAPromotionAndARestoreCrossesTheTimelineSwitch() throws Exception {
