@@ -47,7 +47,7 @@ public final class ClusterProbe implements AutoCloseable {
 
     private record Answer(ClusterSettings.NodeAddress node, boolean inRecovery, String lsn, Optional<String> upstream,
                           Optional<Double> lastReplayEpoch, Map<String, Double> replayLag, Map<String, Boolean> slots,
-                          String error) {
+                          String error, Optional<Long> timeline) {
     }
 
     public List<NodeStatus> probe() {
@@ -62,7 +62,8 @@ public final class ClusterProbe implements AutoCloseable {
                 result.add(NodeStatus.down(node, a.error()));
             } else if (!a.inRecovery()) {
                 result.add(new NodeStatus(node.name(), node.host(), node.port(), NodeStatus.Role.PRIMARY, Optional.ofNullable(a.lsn()),
-                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        a.timeline()));
             } else {
                 result.add(standby(a, primary, answers));
             }
@@ -106,7 +107,7 @@ public final class ClusterProbe implements AutoCloseable {
             lagSeconds = a.lastReplayEpoch().map(t -> Math.max(0, freshest - t));
         }
         return new NodeStatus(node.name(), node.host(), node.port(), NodeStatus.Role.STANDBY, Optional.ofNullable(a.lsn()),
-                lagBytes, lagSeconds, a.upstream(), slotActive.map(active -> slot), slotActive, Optional.empty());
+                lagBytes, lagSeconds, a.upstream(), slotActive.map(active -> slot), slotActive, Optional.empty(), Optional.empty());
     }
 
     private Answer ask(ClusterSettings.NodeAddress node) {
@@ -114,9 +115,11 @@ public final class ClusterProbe implements AutoCloseable {
             boolean inRecovery;
             String lsn;
             Optional<Double> lastReplay = Optional.empty();
+            Optional<Long> timeline;
             try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), CASE WHEN pg_is_in_recovery() "
                     + "THEN pg_last_wal_replay_lsn()::text ELSE pg_current_wal_lsn()::text END, "
-                    + "EXTRACT(epoch FROM pg_last_xact_replay_timestamp())::float8")) {
+                    + "EXTRACT(epoch FROM pg_last_xact_replay_timestamp())::float8, "
+                    + "CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END")) {
                 rs.next();
                 inRecovery = rs.getBoolean(1);
                 lsn = rs.getString(2);
@@ -124,6 +127,8 @@ public final class ClusterProbe implements AutoCloseable {
                 if (!rs.wasNull()) {
                     lastReplay = Optional.of(replayedAt);
                 }
+                // a WAL file name starts with its timeline, 8 hex digits: the promoted primary's is the higher one
+                timeline = Optional.ofNullable(rs.getString(4)).map(name -> Long.parseLong(name.substring(0, 8), 16));
             }
             Optional<String> upstream = Optional.empty();
             Map<String, Double> replayLag = new HashMap<>();
@@ -147,10 +152,10 @@ public final class ClusterProbe implements AutoCloseable {
                     }
                 }
             }
-            return new Answer(node, inRecovery, lsn, upstream, lastReplay, replayLag, slots, null);
+            return new Answer(node, inRecovery, lsn, upstream, lastReplay, replayLag, slots, null, timeline);
         } catch (SQLException e) {
             return new Answer(node, false, null, Optional.empty(), Optional.empty(), Map.of(), Map.of(),
-                    e.getMessage() == null ? e.toString() : e.getMessage());
+                    e.getMessage() == null ? e.toString() : e.getMessage(), Optional.empty());
         }
     }
 

@@ -1,5 +1,7 @@
 package org.pagila.cluster;
 
+import org.pagila.cluster.pagila.PagilaFiles;
+import org.pagila.cluster.pagila.PagilaInstall;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -216,7 +218,7 @@ public final class EmbeddedCluster {
     }
 
     private void loadPagilaIfMissing(LocalNode primary, Secrets secrets) {
-        PagilaFiles files = new PagilaFiles(settings.pagilaDir(), settings.home().resolve("pagila-v" + PagilaFiles.VERSION), progress);
+        PagilaFiles files = new PagilaFiles(settings.pagilaDir(), progress);
         PagilaInstall.ensureLoaded(database -> superuser(primary, secrets, database), files, secrets, progress);
     }
 

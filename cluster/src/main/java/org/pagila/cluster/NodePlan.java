@@ -1,5 +1,7 @@
 package org.pagila.cluster;
 
+import org.pagila.cluster.pagila.PagilaFiles;
+import org.pagila.cluster.pagila.PagilaInstall;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -4,11 +4,13 @@ import java.util.Optional;
 
 /**
  * What one node looks like right now. Lag is measured against the primary's current WAL position when a
- * primary is reachable; slot is the standby's slot on that primary.
+ * primary is reachable; slot is the standby's slot on that primary. Timeline: a primary's current WAL timeline,
+ * which tells an old primary from a promoted one when both accept writes.
  */
 public record NodeStatus(String name, String host, int port, Role role, Optional<String> lsn,
                          Optional<Long> lagBytes, Optional<Double> lagSeconds, Optional<String> upstream,
-                         Optional<String> slot, Optional<Boolean> slotActive, Optional<String> error) {
+                         Optional<String> slot, Optional<Boolean> slotActive, Optional<String> error,
+                         Optional<Long> timeline) {
 
     public enum Role { PRIMARY, STANDBY, DOWN }
 
@@ -18,7 +20,7 @@ public record NodeStatus(String name, String host, int port, Role role, Optional
 
     public static NodeStatus down(ClusterSettings.NodeAddress node, String error) {
         return new NodeStatus(node.name(), node.host(), node.port(), Role.DOWN, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(error));
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(error), Optional.empty());
     }
 
     /** "0/3000148" -> byte position. */

@@ -34,7 +34,7 @@ import org.pagila.cluster.DockerExecTransport;
 import org.pagila.cluster.Jdbc;
 import org.pagila.cluster.NodePlan;
 import org.pagila.cluster.PackagedPostgres;
-import org.pagila.cluster.PagilaFiles;
+import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.Secrets;
 import org.testcontainers.DockerClientFactory;
@@ -103,7 +103,7 @@ class ContainerTopologyTest {
         Path dir = Files.createTempDirectory("pagila-containers");
         secrets = Secrets.loadOrCreate(dir.resolve("secrets.properties"));
         Progress progress = new Progress(System.out, 1);
-        plan = new NodePlan(POSTGRES, subnet, secrets, new PagilaFiles(Optional.empty(), dir.resolve("pagila"), progress), progress);
+        plan = new NodePlan(POSTGRES, subnet, secrets, new PagilaFiles(PagilaFiles.dirFromEnvironment(), progress), progress);
         System.out.printf("[containers] 4 nodes on network %s (%s) in %.1f s%n", network.getId().substring(0, 12), subnet, seconds());
     }
 

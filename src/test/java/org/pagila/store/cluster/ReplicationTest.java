@@ -117,13 +117,8 @@ class ReplicationTest {
         }
     }
 
-    private static void awaitRow(Connection standby, String sql, String node) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (TestCluster.count(standby, sql) == 0) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("row never reached " + node);
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitRow(Connection standby, String sql, String node) {
+        org.awaitility.Awaitility.await("row reaches " + node).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> TestCluster.count(standby, sql) > 0);
     }
 }

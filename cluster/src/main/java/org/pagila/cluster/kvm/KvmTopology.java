@@ -28,7 +28,7 @@ import org.pagila.cluster.LocalTransport;
 import org.pagila.cluster.NodePlan;
 import org.pagila.cluster.NodeTransport;
 import org.pagila.cluster.PackagedPostgres;
-import org.pagila.cluster.PagilaFiles;
+import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.Secrets;
 import org.pagila.cluster.Shell;
@@ -462,7 +462,7 @@ public final class KvmTopology {
     // ---- nodes for the node plan ----
 
     private NodePlan nodePlan(PackagedPostgres pg) {
-        PagilaFiles pagila = new PagilaFiles(Optional.empty(), config.workDir().resolve("pagila"), progress);
+        PagilaFiles pagila = new PagilaFiles(PagilaFiles.dirFromEnvironment(), progress);
         return new NodePlan(pg, config.cidr(), () -> Secrets.loadOrCreate(secretsFile()), pagila, progress);
     }
 
