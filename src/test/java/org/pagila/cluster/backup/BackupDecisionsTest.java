@@ -59,6 +59,18 @@ class BackupDecisionsTest {
     }
 
     @Test
+    void twoPrimariesMeanNoBackupUntilTheSplitBrainIsSettled() {
+        ClusterException e = assertThrows(ClusterException.class, () -> SourceChoice.choose(
+                List.of(primary(), primaryNamed("node1"), standby("node2", 0.1, true)), Duration.ofSeconds(30), Optional.empty()));
+        assertTrue(e.getMessage().contains("split brain"), e.getMessage());
+    }
+
+    private static NodeStatus primaryNamed(String name) {
+        return new NodeStatus(name, "127.0.0.1", 1, NodeStatus.Role.PRIMARY, Optional.of("0/5000000"), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(2L));
+    }
+
+    @Test
     void switchoverTargetIsTheStandbyFurthestAhead() {
         List<NodeStatus> nodes = List.of(primary(), standbyBytes("node1", 5000), standbyBytes("node2", 0), standbyBytes("node3", 80));
         assertEquals("node2", Switchover.chooseTarget(nodes, Optional.empty(), Duration.ofSeconds(30)).name());
@@ -142,16 +154,17 @@ class BackupDecisionsTest {
 
     private static NodeStatus primary() {
         return new NodeStatus("primary", "127.0.0.1", 1, NodeStatus.Role.PRIMARY, Optional.of("0/5000000"), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(1L));
     }
 
     private static NodeStatus standby(String name, double lagSeconds, boolean slotActive) {
         return new NodeStatus(name, "127.0.0.1", 2, NodeStatus.Role.STANDBY, Optional.of("0/5000000"), Optional.of(0L),
-                Optional.of(lagSeconds), Optional.empty(), Optional.of(name + "_slot"), Optional.of(slotActive), Optional.empty());
+                Optional.of(lagSeconds), Optional.empty(), Optional.of(name + "_slot"), Optional.of(slotActive), Optional.empty(),
+                Optional.empty());
     }
 
     private static NodeStatus standbyBytes(String name, long lagBytes) {
         return new NodeStatus(name, "127.0.0.1", 2, NodeStatus.Role.STANDBY, Optional.of("0/5000000"), Optional.of(lagBytes),
-                Optional.of(0.1), Optional.empty(), Optional.of(name + "_slot"), Optional.of(true), Optional.empty());
+                Optional.of(0.1), Optional.empty(), Optional.of(name + "_slot"), Optional.of(true), Optional.empty(), Optional.empty());
     }
 }

@@ -20,10 +20,15 @@ public final class SourceChoice {
     }
 
     public static Choice choose(List<NodeStatus> nodes, Duration maxLag, Optional<String> requested) {
-        Optional<NodeStatus> primary = nodes.stream().filter(n -> n.role() == NodeStatus.Role.PRIMARY).findFirst();
-        if (primary.isEmpty()) {
+        List<NodeStatus> primaries = nodes.stream().filter(n -> n.role() == NodeStatus.Role.PRIMARY).toList();
+        if (primaries.isEmpty()) {
             throw new ClusterException("No primary is running: a backup needs one (WAL switch and archive). See `status`.");
         }
+        if (primaries.size() > 1) {
+            throw new ClusterException("Two nodes accept writes (" + primaries.stream().map(NodeStatus::name).toList()
+                    + "): settle the split brain (rejoin the old primary) before backing up.");
+        }
+        Optional<NodeStatus> primary = Optional.of(primaries.get(0));
         if (requested.isPresent()) {
             NodeStatus node = nodes.stream().filter(n -> n.name().equals(requested.get())).findFirst()
                     .orElseThrow(() -> new ClusterException("Unknown node " + requested.get()));

@@ -45,8 +45,12 @@ public final class Switchover {
     public Result switchover(Optional<String> requested) {
         Secrets secrets = cluster.secrets();
         List<NodeStatus> nodes = cluster.status();
-        NodeStatus primaryStatus = nodes.stream().filter(n -> n.role() == NodeStatus.Role.PRIMARY).findFirst()
-                .orElseThrow(() -> new ClusterException("No running primary: a switchover needs one (after a crash use `promote`)."));
+        List<NodeStatus> primaries = nodes.stream().filter(n -> n.role() == NodeStatus.Role.PRIMARY).toList();
+        if (primaries.size() != 1) {
+            throw new ClusterException(primaries.isEmpty() ? "No running primary: a switchover needs one (after a crash use `promote`)."
+                    : "Two nodes accept writes " + primaries.stream().map(NodeStatus::name).toList() + ": rejoin the old primary first.");
+        }
+        NodeStatus primaryStatus = primaries.get(0);
         NodeStatus targetStatus = chooseTarget(nodes, requested, maxLag);
         LocalNode primary = cluster.node(primaryStatus.name());
         LocalNode target = cluster.node(targetStatus.name());
