@@ -14,7 +14,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.EmbeddedCluster;
+import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.backup.BackupCatalog;
 import org.pagila.cluster.backup.BackupInfo;

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.store.cluster.ClusterState;
 
 /** Readiness with per-node data: UP in READ_WRITE and READ_ONLY (the catalog is servable), DOWN only with no node. */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.probe.NodeStatus;
 
 /** The backup tooling's decisions, without a cluster: WAL names, source choice, retention, restore targets. */
 class BackupDecisionsTest {

@@ -12,10 +12,10 @@ import java.util.Locale;
 import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.EmbeddedCluster;
+import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Jdbc;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /**
  * A real four-node cluster of its own for the backup tests (ports from an environment variable, so checkouts can

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.pagila.cluster.Failover;
-import org.pagila.cluster.NodeStatus;
+
+import org.pagila.cluster.probe.NodeStatus;
 
 /**
  * The archive across a change of primary: after a crash and a promotion the new primary archives on its new
@@ -85,7 +85,7 @@ class PromotionSwitchoverTest {
             BackupTestCluster.one(primary, "SELECT pg_sleep(0.5)");
         }
         CLUSTER.cluster().kill("primary");
-        new Failover(CLUSTER.cluster()).promote(Optional.of("node1"));
+        CLUSTER.cluster().promote(Optional.of("node1"));
         long afterPromotion;
         try (Connection primary = CLUSTER.primary()) {
             assertEquals("00000002", BackupTestCluster.one(primary, "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)"),

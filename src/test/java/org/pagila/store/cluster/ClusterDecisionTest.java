@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.probe.NodeStatus;
 
 /** The store's mode, write node and read exclusions from one look at the cluster: no cluster needed. */
 class ClusterDecisionTest {

@@ -13,8 +13,8 @@ import io.restassured.filter.cookie.CookieFilter;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.StaffPasswords;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.secrets.StaffPasswords;
 import org.pagila.store.cluster.TestCluster;
 
 /** Sign-in is required everywhere at the counter; wrong passwords and forged forms are refused. */

@@ -27,9 +27,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.pagila.cluster.EmbeddedCluster;
-import org.pagila.cluster.Failover;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.engine.EmbeddedCluster;
+import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.store.cluster.TestCluster;
 
 /**
@@ -146,7 +145,7 @@ class FailoverTest {
     void afterPromotionTheSameStoreTakesWritesAgainAndTheOtherStandbysFollow() throws Exception {
         EmbeddedCluster cluster = TestCluster.cluster();
         killAndAwaitReadOnly(cluster, primary);
-        String promoted = new Failover(cluster).promote(Optional.empty());
+        String promoted = cluster.promote(Optional.empty());
         int copy = freeCopy(promoted);
         long promotedAt = System.nanoTime();
         Integer rentalId = null;
@@ -194,13 +193,13 @@ class FailoverTest {
         EmbeddedCluster cluster = TestCluster.cluster();
         String old = primary;
         killAndAwaitReadOnly(cluster, old);
-        String promoted = new Failover(cluster).promote(Optional.empty());
+        String promoted = cluster.promote(Optional.empty());
         String marker = "rejoin-" + System.nanoTime();
         try (Connection c = TestCluster.superuser(promoted, "pagila"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS after_failover (note text)");
             s.execute("INSERT INTO after_failover VALUES ('" + marker + "')");
         }
-        new Failover(cluster).rejoin(old);
+        cluster.rejoin(old);
         NodeStatus rejoined = cluster.status().stream().filter(n -> n.name().equals(old)).findFirst().orElseThrow();
         assertEquals(NodeStatus.Role.STANDBY, rejoined.role(), cluster.statusTable());
         assertTrue(rejoined.upstream().orElse("").endsWith("(streaming)"), cluster.statusTable());
@@ -209,7 +208,7 @@ class FailoverTest {
             awaitTrue(Duration.ofSeconds(5), () -> countQuietly(c, "SELECT count(*) FROM after_failover WHERE note = '" + marker + "'") == 1,
                     "the rejoined node has the rows written after the failover");
         }
-        try (Connection c = TestCluster.as(old, "pagila", org.pagila.cluster.Secrets.APP_USER)) {
+        try (Connection c = TestCluster.as(old, "pagila", org.pagila.cluster.secrets.Secrets.APP_USER)) {
             assertEquals(1000, TestCluster.count(c, "SELECT count(*) FROM film"), "the store's login reads from it");
         }
         given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
@@ -220,7 +219,7 @@ class FailoverTest {
         EmbeddedCluster cluster = TestCluster.cluster();
         String frozen = primary;
         int copy = freeCopy(frozen);
-        cluster.node(frozen).freeze();
+        cluster.freeze(frozen);
         try {
             // the first attempts may reach the frozen primary before the store notices: bounded by the timeout
             long start = System.nanoTime();
@@ -239,7 +238,7 @@ class FailoverTest {
         } finally {
             cluster.kill(frozen);
         }
-        String next = new Failover(cluster).promote(Optional.empty());
+        String next = cluster.promote(Optional.empty());
         awaitTrue(Duration.ofSeconds(3), () -> "READ_WRITE".equals(given().get("/api/cluster").then().extract().path("mode")),
                 "writable again after promoting " + next);
         int after = freeCopy(next);
@@ -316,8 +315,8 @@ class FailoverTest {
     }
 
     private static Response rent(int inventoryId) {
-        String password = org.pagila.cluster.Secrets.load(TestCluster.settings().secretsFile())
-                .get(org.pagila.cluster.StaffPasswords.secretsKey("Mike"));
+        String password = org.pagila.cluster.secrets.Secrets.load(TestCluster.settings().secretsFile())
+                .get(org.pagila.cluster.secrets.StaffPasswords.secretsKey("Mike"));
         return given().auth().preemptive().basic("Mike", password).contentType("application/json")
                 .body("{\"customerId\": 1, \"inventoryId\": " + inventoryId + "}").post("/api/rentals");
     }

@@ -7,9 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.awaitility.Awaitility;
-import org.pagila.cluster.EmbeddedCluster;
-import org.pagila.cluster.Failover;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.engine.EmbeddedCluster;
+import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.store.cluster.TestCluster;
 
 /**
@@ -25,21 +24,22 @@ final class HealthyCluster {
     static String ensure() {
         EmbeddedCluster cluster = TestCluster.cluster();
         for (String node : org.pagila.cluster.ClusterSettings.NODE_NAMES) {
-            cluster.node(node).thaw(); // a frozen node from a failed test; SIGCONT to a running one changes nothing
+            if (!cluster.isFenced(node)) {
+                cluster.thaw(node); // a frozen node from a failed test; SIGCONT to a running one changes nothing
+            }
         }
         List<NodeStatus> primaries = primaries(cluster);
         // Two primaries: keep the one on the highest timeline, as the store does; the others are rejoined below.
         primaries.stream().sorted(Comparator.comparingLong((NodeStatus p) -> p.timeline().orElse(-1L)).reversed()).skip(1)
                 .forEach(older -> cluster.kill(older.name()));
-        Failover failover = new Failover(cluster);
         String primary = primaries(cluster).stream().map(NodeStatus::name).findFirst()
-                .orElseGet(() -> failover.promote(Optional.empty()));
+                .orElseGet(() -> cluster.promote(Optional.empty()));
         int primaryPort = TestCluster.settings().node(primary).port();
         for (NodeStatus node : cluster.status()) {
             boolean streamsFromPrimary = node.role() == NodeStatus.Role.STANDBY
                     && node.upstream().orElse("").contains(":" + primaryPort + " (streaming)");
             if (!node.name().equals(primary) && !streamsFromPrimary) {
-                failover.rejoin(node.name());
+                cluster.rejoin(node.name());
             }
         }
         // A freshly cloned standby counts as lagging (max-read-lag is 3 s in this profile) until its replay lag settles.

@@ -20,7 +20,7 @@ import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.Jdbc;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.pagila.PagilaInstall;
 import org.pagila.store.cluster.TestCluster;

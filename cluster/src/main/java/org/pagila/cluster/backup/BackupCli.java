@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.EmbeddedCluster;
+import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /** The backup commands of `cluster/pagila-cluster`: argument parsing only, then the classes that do the work. */
 public final class BackupCli {
@@ -20,10 +20,9 @@ public final class BackupCli {
                             restore into an isolated node on port P (default 15499), replayed to the target and promoted
               restore-stop PORT  stop and remove a restored node
               switchover [NODE]  planned role change without loss: NODE (default: the freshest standby) becomes primary
-              archive enable     turn WAL archiving on in a cluster made without it (rolling restart)
               backup-timer DIR [--every MINUTES]  write a systemd timer + service and a cron line (default every 30)
             """;
-    private static final Set<String> COMMANDS = Set.of("backup", "backups", "restore", "restore-stop", "switchover", "archive",
+    private static final Set<String> COMMANDS = Set.of("backup", "backups", "restore", "restore-stop", "switchover",
             "backup-timer");
 
     private BackupCli() {
@@ -55,12 +54,6 @@ public final class BackupCli {
                     .orElseThrow(() -> new ClusterException("restore-stop needs the restored node's port"))));
             case "switchover" -> new Switchover(cluster(clusterSettings, 3), settings.maxReadLag(), progress(3))
                     .switchover(single(rest, "NODE"));
-            case "archive" -> {
-                if (!rest.equals(List.of("enable"))) {
-                    throw new ClusterException("usage: archive enable");
-                }
-                new ArchiveEnable(cluster(clusterSettings, 1), settings, progress(1)).enable();
-            }
             case "backup-timer" -> {
                 int every = option(rest, "--every").map(BackupCli::port).orElse(30);
                 Path dir = Path.of(single(rest, "DIR").orElseThrow(() -> new ClusterException("backup-timer needs a folder")));

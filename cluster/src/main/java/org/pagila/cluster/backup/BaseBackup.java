@@ -20,11 +20,11 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.EmbeddedCluster;
-import org.pagila.cluster.LocalNode;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.engine.EmbeddedCluster;
+
+import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /**
  * `backup`: a base backup with PostgreSQL's low-level backup API (pg_backup_start, copy, pg_backup_stop in one
@@ -63,7 +63,8 @@ public final class BaseBackup {
             SourceChoice.Choice choice = SourceChoice.choose(nodes, settings.maxReadLag(), requestedNode);
             NodeStatus primary = nodes.stream().filter(n -> n.role() == NodeStatus.Role.PRIMARY).findFirst().orElseThrow();
             progress.detail(choice.node().name() + " (" + choice.node().role().name().toLowerCase() + "): " + choice.reason());
-            BackupInfo info = copy(cluster.node(choice.node().name()), choice.node().role(), cluster.node(primary.name()));
+            BackupInfo info = copy(new LocalNode(cluster.node(choice.node().name()), cluster.secrets()), choice.node().role(),
+                    new LocalNode(cluster.node(primary.name()), cluster.secrets()));
             progress.step("verify");
             info = new BackupVerifier(settings, progress).verifyAndRecord(info);
             if (!info.verified()) {
@@ -153,7 +154,7 @@ public final class BaseBackup {
         String mode = Sql.one(primary, "SHOW archive_mode");
         if (!mode.equals("always") && !mode.equals("on")) {
             throw new ClusterException("WAL archiving is off (archive_mode=" + mode + "), so no restore could use a backup."
-                    + " Turn it on with `cluster/pagila-cluster archive enable` (restarts the nodes one at a time).");
+                    + " Clusters made by this version archive from their first start; `up` writes the settings.");
         }
     }
 

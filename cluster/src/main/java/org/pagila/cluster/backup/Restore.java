@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.LocalNode;
-import org.pagila.cluster.PostgresBinaries;
+
+import org.pagila.cluster.engine.PostgresBinaries;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /**
  * `restore`: a verified backup unpacked into an isolated node of its own (folder and port), replayed from the WAL
@@ -51,8 +51,8 @@ public final class Restore {
         BackupCatalog catalog = new BackupCatalog(settings);
         BackupInfo backup = target.chooseBackup(catalog.list(), backupId, catalog.window());
         String name = "restore-" + port;
-        LocalNode node = new LocalNode(new ClusterSettings.NodeAddress(name, "127.0.0.1", port), settings.restoresDir(),
-                PostgresBinaries.resolve(settings.cluster(), progress));
+        LocalNode node = LocalNode.isolated(name, settings.restoresDir().resolve(name), port,
+                PostgresBinaries.resolve(settings.cluster(), progress), Secrets.load(settings.cluster().secretsFile()));
         if (node.isRunning()) {
             throw new ClusterException("A restored node already runs on port " + port + " (" + node.dir()
                     + "). Stop it first: cluster/pagila-cluster restore-stop " + port);
@@ -108,8 +108,8 @@ public final class Restore {
 
     /** Stops a restored node and deletes its folder. */
     public void stop(int port) {
-        LocalNode node = new LocalNode(new ClusterSettings.NodeAddress("restore-" + port, "127.0.0.1", port), settings.restoresDir(),
-                PostgresBinaries.resolve(settings.cluster(), progress));
+        LocalNode node = LocalNode.isolated("restore-" + port, settings.restoresDir().resolve("restore-" + port), port,
+                PostgresBinaries.resolve(settings.cluster(), progress), Secrets.load(settings.cluster().secretsFile()));
         if (!Files.isDirectory(node.dir())) {
             throw new ClusterException("No restored node for port " + port + " in " + settings.restoresDir());
         }

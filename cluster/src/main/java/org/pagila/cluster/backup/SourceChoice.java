@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.probe.NodeStatus;
 
 /**
  * Which node a base backup reads from: a healthy standby spares the primary; the primary only when no standby

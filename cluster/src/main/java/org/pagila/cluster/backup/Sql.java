@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.Jdbc;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /** One-value queries and statements for the backup tooling, as the cluster's superuser. */
 final class Sql {

@@ -12,13 +12,14 @@ import java.util.Optional;
 import java.util.Set;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.EmbeddedCluster;
-import org.pagila.cluster.LocalNode;
-import org.pagila.cluster.NodeStatus;
-import org.pagila.cluster.PrimarySetup;
+import org.pagila.cluster.engine.EmbeddedCluster;
+
+import org.pagila.cluster.probe.NodeStatus;
+import org.pagila.cluster.engine.Roles;
+import org.pagila.cluster.engine.ServerConfig;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.StandbyCloner;
+import org.pagila.cluster.secrets.Secrets;
+
 
 /**
  * `switchover [NODE]`: a planned role change that loses nothing. The primary shuts down cleanly: its walsenders
@@ -52,8 +53,8 @@ public final class Switchover {
         }
         NodeStatus primaryStatus = primaries.get(0);
         NodeStatus targetStatus = chooseTarget(nodes, requested, maxLag);
-        LocalNode primary = cluster.node(primaryStatus.name());
-        LocalNode target = cluster.node(targetStatus.name());
+        LocalNode primary = new LocalNode(cluster.node(primaryStatus.name()), secrets);
+        LocalNode target = new LocalNode(cluster.node(targetStatus.name()), secrets);
         List<NodeStatus> others = nodes.stream().filter(n -> n.role() == NodeStatus.Role.STANDBY)
                 .filter(n -> !n.name().equals(targetStatus.name())).toList();
 
@@ -74,8 +75,8 @@ public final class Switchover {
                 throw new ClusterException(target.name() + " did not replay " + primary.name() + "'s final checkpoint "
                         + control.checkpoint() + " within 30 s; switchover aborted, " + primary.name() + " started again as the primary.");
             }
-            PrimarySetup.promote(c, ClusterSettings.NODE_NAMES.stream().filter(n -> !n.equals(target.name()))
-                    .map(StandbyCloner::slotName).toList());
+            Roles.promote(c, ClusterSettings.NODE_NAMES.stream().filter(n -> !n.equals(target.name()))
+                    .map(Roles::slotName).toList());
         } catch (SQLException e) {
             throw new ClusterException("Promotion of " + target.name() + " failed: " + e.getMessage()
                     + ". The cluster has no primary: `promote " + target.name() + "` or `start " + primary.name() + "`.", e);
@@ -84,15 +85,14 @@ public final class Switchover {
         progress.detail(String.format("%s is the primary; writes were impossible for %.2f s", target.name(), gap.toMillis() / 1000.0));
 
         progress.step(primary.name() + " follows " + target.name() + "; the other standbys re-point");
-        String replicationPassword = secrets.password(Secrets.REPLICATION_USER);
         primary.writeFile("standby.signal", "");
-        primary.writeFile("postgresql.auto.conf", PrimarySetup.nodeSettings(primary.name(), primary.address().port())
-                + PrimarySetup.standbySettings(primary.name(), target.address().host(), target.address().port(), replicationPassword));
+        // port and name live in the node's settings file; postgresql.auto.conf holds only where it streams from
+        primary.writeFile("postgresql.auto.conf", ServerConfig.standbySettings(primary.node(), target.node(), secrets));
         primary.start();
         for (NodeStatus other : others) {
-            try (Connection c = Sql.superuser(cluster.node(other.name()).address(), secrets, "postgres"); Statement s = c.createStatement()) {
-                for (String sql : PrimarySetup.followStatements(other.name(), target.address().host(), target.address().port(),
-                        replicationPassword)) {
+            LocalNode standby = new LocalNode(cluster.node(other.name()), secrets);
+            try (Connection c = Sql.superuser(standby.address(), secrets, "postgres"); Statement s = c.createStatement()) {
+                for (String sql : ServerConfig.followStatements(standby.node(), target.node(), secrets)) {
                     s.execute(sql);
                 }
             } catch (SQLException e) {
@@ -141,7 +141,7 @@ public final class Switchover {
         Instant deadline = Instant.now().plus(timeout);
         try (Connection c = Sql.superuser(primary.address(), secrets, "postgres")) {
             while (true) {
-                Set<String> streaming = PrimarySetup.streamingStandbys(c, null);
+                Set<String> streaming = Roles.streamingStandbys(c, null);
                 if (streaming.containsAll(expected)) {
                     progress.detail(expected + " stream from " + primary.name());
                     return;

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.LocalNode;
-import org.pagila.cluster.ServiceUser;
+import org.pagila.cluster.ClusterSettings;
+
+import org.pagila.cluster.transport.ServiceUser;
 
 /**
  * The continuous WAL archive: one folder every node archives into. archive_mode=always makes standbys archive
@@ -89,22 +90,18 @@ public final class WalArchive {
         }
     }
 
-    /** Writes the archive settings into a node's data folder and includes them (clones copy both). */
-    public void configure(LocalNode node) {
-        prepare();
-        node.writeFile(CONF_FILE, serverSettings());
-        try {
-            Path conf = node.dataDir().resolve("postgresql.conf");
-            if (!Files.readString(conf).contains(CONF_FILE)) {
-                node.appendFile("postgresql.conf", "\ninclude_if_exists '" + CONF_FILE + "'\n");
-            }
-        } catch (IOException e) {
-            throw new ClusterException("Cannot read postgresql.conf of " + node.name() + ": " + e.getMessage(), e);
-        }
-    }
-
-    public boolean isConfigured(LocalNode node) {
-        return Files.isRegularFile(node.dataDir().resolve(CONF_FILE));
+    /**
+     * The archive settings for the embedded layout's settings file (every node, from its first start): the backup
+     * folder is the cluster folder's {@code backups} unless PAGILA_BACKUP_DIR says otherwise. Prepares the folder and
+     * the script, so archiving works from the first segment.
+     */
+    public static String embeddedSettings(Path clusterDir) {
+        String name = clusterDir.getFileName().toString();
+        ClusterSettings cluster = new ClusterSettings(name, clusterDir.getParent(), List.of(), java.util.Optional.empty(),
+                java.util.Optional.empty());
+        WalArchive archive = new WalArchive(BackupSettings.fromSystem(cluster));
+        archive.prepare();
+        return archive.serverSettings();
     }
 
     /** Archived WAL files (segments, partial segments, backup and history files), oldest segment first. */

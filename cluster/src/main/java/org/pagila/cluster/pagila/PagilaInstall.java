@@ -11,9 +11,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.PrimarySetup;
+import org.pagila.cluster.engine.Roles;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /**
  * Database pagila on a primary: created, loaded with the verified Pagila files and opened to the store's role,
@@ -69,7 +69,7 @@ public final class PagilaInstall {
                             + " load that broke off, remove it yourself (DROP DATABASE pagila, or `cluster/pagila-cluster"
                             + " destroy` for the whole cluster) and run again.");
                 }
-                PrimarySetup.createAppRole(c, secrets.password(Secrets.APP_USER));
+                Roles.createAppRole(c, secrets.password(Secrets.APP_USER));
             }
             progress.detail("role " + Secrets.APP_USER + " (the store's login: no superuser, reads all, writes rental and payment)");
             return outcome;
