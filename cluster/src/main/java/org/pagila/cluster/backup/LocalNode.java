@@ -10,6 +10,7 @@ import org.pagila.cluster.engine.NodeControl;
 import org.pagila.cluster.engine.PostgresBinaries;
 import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.transport.LocalTransport;
+import org.pagila.cluster.transport.ServiceUser;
 
 /**
  * An engine node on this machine as the backup tooling uses it: its data folder as a local path (backups read and
@@ -60,6 +61,8 @@ final class LocalNode {
     }
 
     void start() {
+        // a restored folder was unpacked by this process: the server's OS user must own it (root runs servers as pagila)
+        ServiceUser.own(dir());
         control.start(node);
     }
 
