@@ -8,6 +8,8 @@ import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.Jdbc;
 import org.pagila.cluster.Progress;
+import org.pagila.cluster.backup.BackupCli;
+import org.pagila.cluster.backup.BackupCommands;
 import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.secrets.StaffPasswords;
@@ -25,7 +27,9 @@ import picocli.CommandLine.Parameters;
         subcommands = {ClusterCli.Up.class, ClusterCli.Status.class, NodeCommands.Stop.class, NodeCommands.Start.class,
                 NodeCommands.Kill.class, NodeCommands.Freeze.class, NodeCommands.Thaw.class, NodeCommands.Promote.class,
                 NodeCommands.Rejoin.class, ClusterCli.Down.class, ClusterCli.Destroy.class, ClusterCli.StaffPassword.class,
-                KvmCli.class, org.pagila.cluster.demo.DemoCommand.class})
+                KvmCli.class, org.pagila.cluster.demo.DemoCommand.class, BackupCommands.Backup.class,
+                BackupCommands.Backups.class, BackupCommands.Restore.class, BackupCommands.RestoreStop.class,
+                BackupCommands.Switchover.class, BackupCommands.BackupTimer.class})
 public final class ClusterCli implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,7 +81,7 @@ public final class ClusterCli implements Callable<Integer> {
     static final class Status implements Runnable {
         @Override
         public void run() {
-            System.out.print(cluster(1).statusTable());
+            System.out.print(cluster(1).statusTable() + BackupCli.archiveStatus(ClusterSettings.fromSystem()));
         }
     }
 

@@ -64,7 +64,8 @@ public record EmbeddedLayout(Path nodeDir, PostgresBinaries binaries, String hos
 
     @Override
     public String extraSettings() {
-        return "";
+        // WAL archiving on every node from its first start (archive_mode only changes at a restart)
+        return org.pagila.cluster.backup.WalArchive.embeddedSettings(nodeDir.getParent());
     }
 
     @Override

@@ -1,0 +1,116 @@
+package org.pagila.cluster.backup;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.pagila.cluster.ClusterException;
+import org.pagila.cluster.ClusterSettings;
+import org.pagila.cluster.engine.EmbeddedCluster;
+import org.pagila.cluster.Progress;
+import org.pagila.cluster.secrets.Secrets;
+
+/** The backup commands of `cluster/pagila-cluster`: argument parsing only, then the classes that do the work. */
+public final class BackupCli {
+    public static final String USAGE = """
+              backup [--from NODE]  base backup (from a healthy standby unless NODE is given), verified, then retention
+              backups       kept backups (id, source, times, LSNs, size, verified) and the window a restore can reach
+              restore [BACKUP] [--to TIME | --to-lsn LSN | --latest] [--port P]
+                            restore into an isolated node on port P (default 15499), replayed to the target and promoted
+              restore-stop PORT  stop and remove a restored node
+              switchover [NODE]  planned role change without loss: NODE (default: the freshest standby) becomes primary
+              backup-timer DIR [--every MINUTES]  write a systemd timer + service and a cron line (default every 30)
+            """;
+    private static final Set<String> COMMANDS = Set.of("backup", "backups", "restore", "restore-stop", "switchover",
+            "backup-timer");
+
+    private BackupCli() {
+    }
+
+    public static boolean handles(String command) {
+        return COMMANDS.contains(command);
+    }
+
+    public static int run(ClusterSettings clusterSettings, List<String> args) {
+        BackupSettings settings = BackupSettings.fromSystem(clusterSettings);
+        List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+        switch (args.get(0)) {
+            case "backup" -> new BaseBackup(cluster(clusterSettings, 5), settings, progress(5))
+                    .take(option(rest, "--from"));
+            case "backups" -> System.out.print(new BackupCatalog(settings).table());
+            case "restore" -> {
+                Optional<String> to = option(rest, "--to");
+                Optional<String> toLsn = option(rest, "--to-lsn");
+                boolean latest = rest.remove("--latest");
+                int port = option(rest, "--port").map(BackupCli::port).orElse(15499);
+                if ((to.isPresent() ? 1 : 0) + (toLsn.isPresent() ? 1 : 0) + (latest ? 1 : 0) > 1) {
+                    throw new ClusterException("Give one target: --to TIME, --to-lsn LSN or --latest.");
+                }
+                RestoreTarget target = to.map(RestoreTarget::time).or(() -> toLsn.map(RestoreTarget::lsn)).orElse(RestoreTarget.latest());
+                new Restore(settings, progress(3)).restore(single(rest, "BACKUP"), target, port);
+            }
+            case "restore-stop" -> new Restore(settings, progress(1)).stop(port(single(rest, "PORT")
+                    .orElseThrow(() -> new ClusterException("restore-stop needs the restored node's port"))));
+            case "switchover" -> new Switchover(cluster(clusterSettings, 3), settings.maxReadLag(), progress(3))
+                    .switchover(single(rest, "NODE"));
+            case "backup-timer" -> {
+                int every = option(rest, "--every").map(BackupCli::port).orElse(30);
+                Path dir = Path.of(single(rest, "DIR").orElseThrow(() -> new ClusterException("backup-timer needs a folder")));
+                Path repository = Path.of("").toAbsolutePath();
+                TimerFiles.write(dir, repository, clusterSettings.name(), every).forEach(p -> System.out.println("wrote " + p));
+            }
+            default -> throw new ClusterException("unknown backup command " + args.get(0));
+        }
+        return 0;
+    }
+
+    /** `status` adds each node's archiver view under the node table. */
+    public static String archiveStatus(ClusterSettings clusterSettings) {
+        Secrets secrets = Secrets.load(clusterSettings.secretsFile());
+        BackupSettings settings = BackupSettings.fromSystem(clusterSettings);
+        return ArchiverHealth.table(ArchiverHealth.probe(clusterSettings.nodes(), Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER)),
+                settings.archiveDir().toString());
+    }
+
+    private static EmbeddedCluster cluster(ClusterSettings settings, int steps) {
+        return new EmbeddedCluster(settings, progress(steps));
+    }
+
+    private static Progress progress(int steps) {
+        return new Progress(System.out, steps);
+    }
+
+    private static Optional<String> option(List<String> args, String name) {
+        int i = args.indexOf(name);
+        if (i < 0) {
+            return Optional.empty();
+        }
+        if (i + 1 >= args.size()) {
+            throw new ClusterException(name + " needs a value");
+        }
+        String value = args.get(i + 1);
+        args.remove(i + 1);
+        args.remove(i);
+        return Optional.of(value);
+    }
+
+    private static Optional<String> single(List<String> args, String what) {
+        if (args.size() > 1 || args.stream().anyMatch(a -> a.startsWith("--"))) {
+            throw new ClusterException("Unexpected arguments " + args + " (expected at most " + what + ")");
+        }
+        return args.stream().findFirst();
+    }
+
+    private static int port(String text) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0 && value < 65536) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // message below
+        }
+        throw new ClusterException("Not a number in range: " + text);
+    }
+}

@@ -1,0 +1,231 @@
+package org.pagila.cluster.backup;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.pagila.cluster.ClusterException;
+import org.pagila.cluster.engine.EmbeddedCluster;
+
+import org.pagila.cluster.probe.NodeStatus;
+import org.pagila.cluster.Progress;
+import org.pagila.cluster.secrets.Secrets;
+
+/**
+ * `backup`: a base backup with PostgreSQL's low-level backup API (pg_backup_start, copy, pg_backup_stop in one
+ * session), from a healthy standby when there is one. The copy is one compressed tar with a SHA-256 manifest and
+ * includes the server's configuration files; the WAL from its start to its stop comes from the archive. The low-level
+ * API is the one method every binary set we run has (the bundled PostgreSQL 17 has no pg_basebackup), so every
+ * backup has the same format and the same verification.
+ */
+public final class BaseBackup {
+    /** PostgreSQL's documented "omit from a base backup" list: contents recreated at startup or by replay. */
+    private static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial",
+            "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
+    private static final Set<String> SKIP_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label",
+            "tablespace_map", "standby.signal", "recovery.signal", "backup_label.old");
+    private static final String CONTROL_FILE = "global/pg_control";
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final EmbeddedCluster cluster;
+    private final BackupSettings settings;
+    private final Progress progress;
+    private final WalArchive archive;
+
+    public BaseBackup(EmbeddedCluster cluster, BackupSettings settings, Progress progress) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.progress = progress;
+        this.archive = new WalArchive(settings);
+    }
+
+    /** Takes, verifies and records a backup, then applies retention. Refuses at once if another backup runs. */
+    public BackupInfo take(Optional<String> requestedNode) {
+        archive.prepare();
+        try (BackupLock lock = BackupLock.acquire(settings.lockFile(), "backup of cluster '" + settings.cluster().name() + "'")) {
+            progress.step("choose the source");
+            List<NodeStatus> nodes = cluster.status();
+            SourceChoice.Choice choice = SourceChoice.choose(nodes, settings.maxReadLag(), requestedNode);
+            NodeStatus primary = nodes.stream().filter(n -> n.role() == NodeStatus.Role.PRIMARY).findFirst().orElseThrow();
+            progress.detail(choice.node().name() + " (" + choice.node().role().name().toLowerCase() + "): " + choice.reason());
+            BackupInfo info = copy(new LocalNode(cluster.node(choice.node().name()), cluster.secrets()), choice.node().role(),
+                    new LocalNode(cluster.node(primary.name()), cluster.secrets()));
+            progress.step("verify");
+            info = new BackupVerifier(settings, progress).verifyAndRecord(info);
+            if (!info.verified()) {
+                throw new ClusterException("Backup " + info.id() + " was written but failed verification: "
+                        + info.verification().orElseThrow().message());
+            }
+            progress.step("retention");
+            new Retention(settings, progress).apply();
+            progress.info(String.format("Backup %s of %s done: %,d files, %s compressed (%s read), LSN %s .. %s",
+                    info.id(), info.takenFrom(), info.files(), BackupCatalog.megabytes(info.compressedBytes()),
+                    BackupCatalog.megabytes(info.bytes()), info.startLsn(), info.stopLsn()));
+            return info;
+        }
+    }
+
+    private BackupInfo copy(LocalNode source, NodeStatus.Role role, LocalNode primary) {
+        Secrets secrets = cluster.secrets();
+        String id = newId();
+        Path partial = settings.baseDir().resolve(id + ".partial");
+        Path done = settings.baseDir().resolve(id);
+        try (Connection p = Sql.superuser(primary.address(), secrets, "postgres");
+             Connection s = Sql.superuser(source.address(), secrets, "postgres")) {
+            checkArchiving(p);
+            long segmentSize = Long.parseLong(Sql.one(p, "SELECT pg_size_bytes(current_setting('wal_segment_size'))"));
+            String version = Sql.one(s, "SHOW server_version");
+            if (role == NodeStatus.Role.STANDBY) {
+                // a standby's backup starts at its last restartpoint: a fresh checkpoint on the primary keeps the WAL to replay short
+                Sql.exec(p, "CHECKPOINT");
+            }
+            progress.step("copy " + source.name() + " (" + source.dataDir() + ") with pg_backup_start / pg_backup_stop");
+            Files.createDirectories(partial);
+            Instant start = Instant.now();
+            Sql.exec(s, "SELECT pg_backup_start('pagila-cluster " + id + "', true)");
+            String label;
+            String stopLsn;
+            ArchiveWriter writer = new ArchiveWriter(partial.resolve(BackupInfo.ARCHIVE), progress);
+            try (writer) {
+                copyDataDirectory(source.dataDir(), writer);
+                try (Statement st = s.createStatement();
+                     ResultSet stop = st.executeQuery("SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)")) {
+                    stop.next();
+                    stopLsn = stop.getString(1);
+                    label = stop.getString(2);
+                    writer.addBytes("backup_label", label.getBytes(StandardCharsets.UTF_8));
+                    String spcmap = stop.getString(3);
+                    if (spcmap != null && !spcmap.isEmpty()) {
+                        writer.addBytes("tablespace_map", spcmap.getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            writer.report();
+            Instant end = Instant.now();
+            int timeline = Integer.parseInt(labelField(label, "START TIMELINE: (\\d+)"));
+            String startLsn = labelField(label, "START WAL LOCATION: ([0-9A-F]+/[0-9A-F]+)");
+            String startWal = labelField(label, "START WAL LOCATION: .*\\(file ([0-9A-F]{24})\\)");
+            String stopWal = WalNames.segmentEndingAt(timeline, WalNames.parseLsn(stopLsn), segmentSize);
+
+            progress.step("WAL " + startWal + " .. " + stopWal + " into the archive");
+            Sql.exec(p, "SELECT pg_switch_wal()");
+            if (!archive.awaitArchived(stopWal, settings.walWait())) {
+                throw new ClusterException("WAL segment " + stopWal + ", which this backup needs, did not reach the archive "
+                        + settings.archiveDir() + " within " + settings.walWait().toSeconds() + " s: archiving is failing"
+                        + " (see `status`: archiver failures) or far behind");
+            }
+            progress.detail(stopWal + " archived");
+            Files.writeString(partial.resolve(BackupInfo.MANIFEST), writer.manifest());
+            BackupInfo info = new BackupInfo(id, done, source.name(), role.name().toLowerCase(), start, end, startLsn, stopLsn,
+                    timeline, startWal, stopWal, segmentSize, writer.files(), writer.bytes(), writer.compressedBytes(),
+                    writer.archiveSha256(), version, Optional.empty());
+            new BackupInfo(id, partial, info.takenFrom(), info.sourceRole(), start, end, startLsn, stopLsn, timeline, startWal,
+                    stopWal, segmentSize, info.files(), info.bytes(), info.compressedBytes(), info.archiveSha256(), version,
+                    Optional.empty()).write();
+            BackupFiles.fsync(partial.resolve(BackupInfo.ARCHIVE));
+            BackupFiles.fsync(partial.resolve(BackupInfo.MANIFEST));
+            Files.move(partial, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            BackupFiles.fsync(settings.baseDir());
+            return info;
+        } catch (SQLException | IOException | RuntimeException e) {
+            deleteQuietly(partial);
+            String kept = new BackupCatalog(settings).list().size() + " older backup(s) kept";
+            String why = e instanceof ClusterException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw new ClusterException("Backup failed, nothing kept of it (" + kept + "): " + why, e);
+        }
+    }
+
+    private static void checkArchiving(Connection primary) throws SQLException {
+        String mode = Sql.one(primary, "SHOW archive_mode");
+        if (!mode.equals("always") && !mode.equals("on")) {
+            throw new ClusterException("WAL archiving is off (archive_mode=" + mode + "), so no restore could use a backup."
+                    + " Clusters made by this version archive from their first start; `up` writes the settings.");
+        }
+    }
+
+    /** Every file of the data folder, pg_control last (a standby's backup ends at the minimum recovery point it records). */
+    private static void copyDataDirectory(Path dataDir, ArchiveWriter writer) throws IOException {
+        Files.walkFileTree(dataDir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                String relative = dataDir.relativize(dir).toString();
+                if (relative.isEmpty()) {
+                    return FileVisitResult.CONTINUE;
+                }
+                writer.addDirectory(relative);
+                if (EMPTY_DIRS.contains(relative)) {
+                    if (relative.equals("pg_wal")) {
+                        writer.addDirectory("pg_wal/archive_status");
+                        writer.addDirectory("pg_wal/summaries");
+                    }
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                String relative = dataDir.relativize(file).toString();
+                String name = file.getFileName().toString();
+                boolean topLevel = file.getParent().equals(dataDir);
+                if ((topLevel && SKIP_FILES.contains(name)) || name.startsWith("pgsql_tmp") || name.equals("pg_internal.init")
+                        || relative.equals(CONTROL_FILE) || !attrs.isRegularFile()) {
+                    return FileVisitResult.CONTINUE;
+                }
+                writer.addFile(file, relative);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                if (exc instanceof java.nio.file.NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw exc;
+            }
+        });
+        if (!writer.addFile(dataDir.resolve(CONTROL_FILE), CONTROL_FILE)) {
+            throw new ClusterException("No " + CONTROL_FILE + " in " + dataDir);
+        }
+    }
+
+    static String labelField(String label, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(label);
+        if (!m.find()) {
+            throw new ClusterException("Unexpected backup_label from the server (no match for " + regex + "):\n" + label);
+        }
+        return m.group(1);
+    }
+
+    private String newId() {
+        String id = ID.format(Instant.now());
+        String candidate = id;
+        for (int i = 2; Files.exists(settings.baseDir().resolve(candidate)); i++) {
+            candidate = id + "-" + i;
+        }
+        return candidate;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            BackupFiles.deleteTree(dir);
+        } catch (IOException e) {
+            // the message about the failed backup matters more; a leftover .partial folder is ignored by `backups`
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.pagila.cluster.backup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.pagila.cluster.ClusterException;
+import org.pagila.cluster.ClusterSettings;
+
+import org.pagila.cluster.transport.ServiceUser;
+
+/**
+ * The continuous WAL archive: one folder every node archives into. archive_mode=always makes standbys archive
+ * what they receive too, so WAL the primary wrote just before it died is kept by whichever standby got it, and
+ * archiving goes on from whichever node is promoted (with its timeline history file) without any re-pointing.
+ * Several nodes offer the same segment; the command keeps the first copy and accepts identical ones.
+ */
+public final class WalArchive {
+    public static final String CONF_FILE = "pagila-archive.conf";
+    static final String SCRIPT = "archive-wal.sh";
+
+    private final BackupSettings settings;
+
+    public WalArchive(BackupSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * The archive_command's script. Never overwrites: an existing file with the same bytes is success (another node
+     * archived it), a different one is a failure PostgreSQL retries and pg_stat_archiver reports. The copy is
+     * fsynced under a temporary name and published with a hard link, which fails if the name exists (atomic, no
+     * overwrite race between nodes); then the folder is fsynced.
+     */
+    static String script(Path archiveDir) {
+        return """
+                #!/bin/sh
+                # WAL archive command, written by pagila-cluster: %1$s PATH NAME
+                set -u
+                src="$1"; name="$2"; dir='%2$s'
+                dest="$dir/$name"
+                if [ -e "$dest" ]; then
+                  cmp -s "$src" "$dest" && exit 0
+                  echo "archive-wal: $dest exists with different content; not overwriting it" >&2
+                  exit 1
+                fi
+                tmp="$dir/.tmp.$name.$$"
+                if ! cp "$src" "$tmp" || ! sync "$tmp"; then rm -f "$tmp"; echo "archive-wal: cannot write $tmp" >&2; exit 1; fi
+                if ln "$tmp" "$dest" 2>/dev/null; then rm -f "$tmp"; sync "$dir"; exit 0; fi
+                rm -f "$tmp"
+                # lost a race with another node archiving the same file: fine if it is the same
+                cmp -s "$src" "$dest"
+                """.formatted(SCRIPT, archiveDir.toString().replace("'", ""));
+    }
+
+    /** Server settings: always on, on every node; archive_timeout bounds how old the archive's end may get. */
+    public String serverSettings() {
+        return "# WAL archive (written by pagila-cluster backup tooling)\n"
+                + "archive_mode = always\n"
+                + "archive_command = '" + settings.dir().resolve(SCRIPT) + " \"%p\" \"%f\"'\n"
+                + "archive_timeout = '" + settings.archiveTimeout().toSeconds() + "s'\n";
+    }
+
+    /**
+     * Creates the backup folders (the archive belongs to the servers' user, who writes it) and the script. Folders
+     * that exist are left as they are: a permission problem is reported by the archiver, never papered over here.
+     */
+    public void prepare() {
+        try {
+            if (!Files.isDirectory(settings.archiveDir())) {
+                Files.createDirectories(settings.archiveDir());
+                Files.setPosixFilePermissions(settings.dir(), PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(settings.archiveDir(), PosixFilePermissions.fromString("rwx------"));
+                ServiceUser.own(settings.archiveDir());
+            }
+            if (!Files.isDirectory(settings.baseDir())) {
+                Files.createDirectories(settings.baseDir());
+                Files.setPosixFilePermissions(settings.baseDir(), PosixFilePermissions.fromString("rwx------"));
+            }
+            Path script = settings.dir().resolve(SCRIPT);
+            Files.writeString(script, script(settings.archiveDir()));
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new ClusterException("Cannot prepare the backup folder " + settings.dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The archive settings for the embedded layout's settings file (every node, from its first start): the backup
+     * folder is the cluster folder's {@code backups} unless PAGILA_BACKUP_DIR says otherwise. Prepares the folder and
+     * the script, so archiving works from the first segment.
+     */
+    public static String embeddedSettings(Path clusterDir) {
+        String name = clusterDir.getFileName().toString();
+        ClusterSettings cluster = new ClusterSettings(name, clusterDir.getParent(), List.of(), java.util.Optional.empty(),
+                java.util.Optional.empty());
+        WalArchive archive = new WalArchive(BackupSettings.fromSystem(cluster));
+        archive.prepare();
+        return archive.serverSettings();
+    }
+
+    /** Archived WAL files (segments, partial segments, backup and history files), oldest segment first. */
+    public List<String> files() {
+        if (!Files.isDirectory(settings.archiveDir())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(settings.archiveDir())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        } catch (IOException e) {
+            throw new ClusterException("Cannot list the WAL archive " + settings.archiveDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The highest complete segment in the archive (its end is as far as a restore can replay). */
+    public Optional<String> newestSegment(long segmentSize) {
+        return files().stream().filter(WalNames::isFullSegment)
+                .max(Comparator.comparingLong((String n) -> WalNames.segmentNumberOf(n, segmentSize).orElseThrow())
+                        .thenComparing(n -> WalNames.timelineOf(n).orElse(0)));
+    }
+
+    public Optional<Instant> archivedAt(String fileName) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(settings.archiveDir().resolve(fileName)).toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public boolean has(String fileName) {
+        return Files.isRegularFile(settings.archiveDir().resolve(fileName));
+    }
+
+    /** Waits until a segment is archived (any node may archive it); false on timeout. */
+    public boolean awaitArchived(String segment, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!has(segment)) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void delete(String fileName) {
+        try {
+            Files.deleteIfExists(settings.archiveDir().resolve(fileName));
+        } catch (IOException e) {
+            throw new ClusterException("Cannot delete " + fileName + " from the WAL archive: " + e.getMessage(), e);
+        }
+    }
+
+    public long size(String fileName) {
+        try {
+            return Files.size(settings.archiveDir().resolve(fileName));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package org.pagila.store.backup;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.pagila.cluster.ClusterSettings;
+import org.pagila.cluster.engine.EmbeddedCluster;
+import org.pagila.cluster.Progress;
+import org.pagila.cluster.backup.BackupCatalog;
+import org.pagila.cluster.backup.BackupInfo;
+import org.pagila.cluster.backup.BackupSettings;
+import org.pagila.cluster.backup.BaseBackup;
+import org.pagila.store.cluster.ClusterState;
+
+/**
+ * Base backups from the running store, every {@code pagila.backup.every} (default 30m; "off" disables, as in the
+ * tests), while the cluster has a primary. The scheduler never starts a run while one is going on, and the backup's
+ * own lock stops a concurrent `cluster/pagila-cluster backup` too. A run is due when the newest kept backup is older
+ * than the interval, so restarting the store does not take an extra backup. Each run is logged; its outcome is in
+ * {@link #status()} (readiness details; the cluster page can show it).
+ */
+@ApplicationScoped
+public class ScheduledBackups {
+    private static final Logger LOG = Logger.getLogger(ScheduledBackups.class);
+
+    @ConfigProperty(name = "pagila.backup.every", defaultValue = "30m")
+    String every;
+
+    @ConfigProperty(name = "pagila.cluster.embedded", defaultValue = "true")
+    boolean embedded;
+
+    @Inject
+    ClusterSettings clusterSettings;
+
+    @Inject
+    ClusterState clusterState;
+
+    private volatile BackupRunStatus status;
+
+    public BackupRunStatus status() {
+        if (status == null) {
+            boolean on = enabled();
+            status = BackupRunStatus.initial(on, every, on ? "no run yet"
+                    : !embedded ? "off: the cluster is not embedded; use the generated timer on its machines (backup-timer)"
+                    : "off (pagila.backup.every=" + every + ")");
+        }
+        return status;
+    }
+
+    @Scheduled(identity = "pagila-backup", every = "{pagila.backup.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = NotEmbedded.class)
+    void run() {
+        if (!clusterState.isWritable()) {
+            status = status().finished(Instant.now(), BackupRunStatus.Outcome.SKIPPED, Optional.empty(),
+                    "skipped: the cluster has no writable primary (" + clusterState.view().mode() + ")");
+            LOG.warn("Scheduled backup " + status.message());
+            return;
+        }
+        BackupSettings settings = BackupSettings.from(clusterSettings,
+                key -> ConfigProvider.getConfig().getOptionalValue(key, String.class).filter(v -> !v.isBlank()));
+        Duration interval = intervalOrZero();
+        Optional<BackupInfo> newest = new BackupCatalog(settings).list().stream().reduce((a, b) -> b);
+        if (newest.isPresent() && newest.get().endTime().isAfter(Instant.now().minus(interval).plusSeconds(5))) {
+            return; // taken recently (by an earlier run or by hand): not due yet
+        }
+        status = status().started(Instant.now());
+        LOG.info("Scheduled backup starting");
+        try {
+            BackupInfo backup = new BaseBackup(new EmbeddedCluster(clusterSettings, Progress.quiet()), settings,
+                    new Progress(new PrintStream(new LogLines(), true, StandardCharsets.UTF_8), 5)).take(Optional.empty());
+            status = status.finished(Instant.now(), BackupRunStatus.Outcome.OK, Optional.of(backup.id()),
+                    "backup " + backup.id() + " from " + backup.takenFrom() + ", verified");
+        } catch (RuntimeException e) { // ClusterException and anything unexpected: recorded, never thrown at the scheduler
+            status = status.finished(Instant.now(), BackupRunStatus.Outcome.FAILED, Optional.empty(), e.getMessage());
+            LOG.error("Scheduled backup failed: " + e.getMessage());
+        }
+    }
+
+    private boolean enabled() {
+        return embedded && !every.equalsIgnoreCase("off") && !every.equalsIgnoreCase("disabled");
+    }
+
+    private Duration intervalOrZero() {
+        try {
+            String v = every.trim().toUpperCase(java.util.Locale.ROOT);
+            return Duration.parse(v.startsWith("P") ? v : "PT" + v);
+        } catch (RuntimeException e) {
+            return Duration.ZERO;
+        }
+    }
+
+    /** Backups read the nodes' files: only where the store runs the cluster itself. */
+    public static final class NotEmbedded implements Scheduled.SkipPredicate {
+        @Override
+        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
+            return !ConfigProvider.getConfig().getOptionalValue("pagila.cluster.embedded", Boolean.class).orElse(true);
+        }
+    }
+
+    /** The backup's progress lines, one log record each. */
+    private static final class LogLines extends OutputStream {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        @Override
+        public void write(int b) {
+            if (b == '\n') {
+                LOG.info(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+    }
+}
