@@ -21,6 +21,8 @@ public final class ClusterCli {
               destroy       stop every node and delete the cluster's data and secrets
               staff-password USERNAME
                             give a staff member (Mike, Jon) a new generated sign-in password and print it
+              grow N        make the rental history N times Pagila's (returned rentals further back in time,
+                            with their payments), for benchmarks; adds to earlier growth
               kvm ...       the KVM topology (plan, apply, destroy, ...): `kvm` alone lists its commands
             settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,
                                     PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR
@@ -87,12 +89,28 @@ public final class ClusterCli {
                     default -> cluster.kill(args.get(1));
                 }
             }
+            case "grow" -> {
+                if (args.size() != 2 || !args.get(1).matches("\\d{1,4}")) {
+                    System.err.println("grow needs a factor: grow 10 makes the rental history ten times Pagila's");
+                    return 2;
+                }
+                growHistory(settings, Integer.parseInt(args.get(1)));
+            }
             default -> {
                 System.err.print("unknown command: " + command + "\n" + USAGE);
                 return 2;
             }
         }
         return 0;
+    }
+
+    private static void growHistory(ClusterSettings settings, int factor) {
+        Secrets secrets = Secrets.load(settings.secretsFile());
+        try (Connection owner = Jdbc.connectPrimary(settings, "pagila", Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER))) {
+            new org.pagila.cluster.history.HistoryGrowth(owner, new Progress(System.out, 1)).grow(factor);
+        } catch (SQLException e) {
+            throw new ClusterException("Cannot reach the primary to grow the history: " + e.getMessage(), e);
+        }
     }
 
     private static void resetStaffPassword(ClusterSettings settings, String username) {

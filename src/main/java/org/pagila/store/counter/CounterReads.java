@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.pagila.store.counter.CounterViews.Copy;
 import org.pagila.store.counter.CounterViews.CustomerFile;
@@ -116,43 +118,46 @@ public class CounterReads {
         return page(rows, page, HISTORY_PAGE);
     }
 
-    /** Films whose title contains the text, with their copies at one store. */
+    /** Films whose title contains the text (20 at most), with their copies at one store: one query for all of them. */
     public List<FilmStock> filmsAtStore(Connection c, String title, int storeId) throws SQLException {
-        List<FilmStock> films = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT film_id FROM film WHERE title ILIKE ? ORDER BY title LIMIT 20")) {
-            s.setString(1, "%" + likeEscape(title.trim()) + "%");
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    films.add(filmAtStore(c, rs.getInt(1), storeId).orElseThrow());
-                }
-            }
-        }
-        return films;
+        return stock(c, "title ILIKE ? ORDER BY title LIMIT 20", "%" + likeEscape(title.trim()) + "%", storeId);
     }
 
     public Optional<FilmStock> filmAtStore(Connection c, int filmId, int storeId) throws SQLException {
-        List<Copy> copies = new ArrayList<>();
+        return stock(c, "film_id = ?", filmId, storeId).stream().findFirst();
+    }
+
+    /** The films the condition selects, each with its copies at the store (in stock, or when due back). */
+    private List<FilmStock> stock(Connection c, String filmCondition, Object param, int storeId) throws SQLException {
+        Map<Integer, FilmStock> films = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT i.inventory_id, r.rental_id IS NULL, %s
-                FROM inventory i JOIN film f USING (film_id)
+                WITH f AS (SELECT film_id, title, rental_rate, rental_duration FROM film WHERE %s)
+                SELECT f.film_id, f.title, f.rental_rate, f.rental_duration, i.inventory_id,
+                       r.rental_id IS NULL AS in_stock, %s AS due_back
+                FROM f LEFT JOIN inventory i ON i.film_id = f.film_id AND i.store_id = ?
                 LEFT JOIN rental r ON r.inventory_id = i.inventory_id AND r.return_date IS NULL
-                WHERE i.film_id = ? AND i.store_id = ? ORDER BY i.inventory_id""".formatted(DUE))) {
-            s.setInt(1, filmId);
+                ORDER BY f.title, f.film_id, i.inventory_id""".formatted(filmCondition, DUE))) {
+            s.setObject(1, param);
             s.setInt(2, storeId);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    copies.add(new Copy(rs.getInt(1), rs.getBoolean(2), time(rs, 3)));
+                    FilmStock film = films.computeIfAbsent(rs.getInt("film_id"), id -> filmStock(rs, id, storeId));
+                    int copy = rs.getInt("inventory_id");
+                    if (!rs.wasNull()) {
+                        film.copies().add(new Copy(copy, rs.getBoolean("in_stock"), rs.getObject("due_back", OffsetDateTime.class)));
+                    }
                 }
             }
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT film_id, title, rental_rate, rental_duration FROM film WHERE film_id = ?")) {
-            s.setInt(1, filmId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new FilmStock(rs.getInt(1), rs.getString(2), rs.getBigDecimal(3), rs.getInt(4), storeId, copies));
-            }
+        return List.copyOf(films.values());
+    }
+
+    private static FilmStock filmStock(ResultSet rs, int filmId, int storeId) {
+        try {
+            return new FilmStock(filmId, rs.getString("title"), rs.getBigDecimal("rental_rate"), rs.getInt("rental_duration"),
+                    storeId, new ArrayList<>());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
