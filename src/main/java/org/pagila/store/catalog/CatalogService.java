@@ -112,8 +112,9 @@ public class CatalogService {
             params.put("maxRate", query.maxRate());
         }
         if (query.feature() != null) {
-            // array_position, not array_contains: PostgreSQL has no text[] @> varchar[], the parameter is a varchar
-            conditions.add("array_position(f.specialFeatures, :feature) IS NOT NULL");
+            // array_position, not array_contains: PostgreSQL has no text[] @> varchar[] (the parameter is a varchar);
+            // HQL's array_position answers 0 when the element is absent
+            conditions.add("array_position(f.specialFeatures, :feature) > 0");
             params.put("feature", query.feature());
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);

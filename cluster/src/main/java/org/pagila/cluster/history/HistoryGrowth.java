@@ -13,7 +13,8 @@ import org.pagila.cluster.Progress;
 /**
  * `grow N`: makes the rental history N times Pagila's own, realistically, for benchmarks of how the store scales
  * with history. Generation g (1..N-1) is a copy of the original rentals (those between the first and last rental
- * date seen at the first grow) moved g whole periods back in time, with their payments moved likewise:
+ * date seen at the first grow) moved g whole periods (first rental to last return) back in time, with their payments
+ * moved likewise:
  * <ul>
  *   <li>every generated rental is returned (an original still open gets its return at its due date), so no copy
  *       ever has two open rentals; and periods do not overlap, so a copy's rentals never overlap in time;</li>
@@ -41,7 +42,8 @@ public final class HistoryGrowth {
             Period original = originalPeriod();
             int made = generationsMade();
             progress.step("History x" + factor + ": originals " + original.rentals() + " rentals from " + original.start()
-                    + " to " + original.end() + "; " + made + " earlier generation(s) kept");
+                    + " to " + original.end() + ", each generation " + original.length().toDays() + " days further back; "
+                    + made + " earlier generation(s) kept");
             for (int generation = made + 1; generation < factor; generation++) {
                 long started = System.nanoTime();
                 long[] rows = addGeneration(generation, original);
@@ -70,10 +72,11 @@ public final class HistoryGrowth {
         }
     }
 
-    private record Period(OffsetDateTime start, OffsetDateTime end, long rentals) {
-        /** Whole days, so generations never overlap. */
+    /** The original rentals: rented from start to end, all back (or due) by lastBack. */
+    private record Period(OffsetDateTime start, OffsetDateTime end, OffsetDateTime lastBack, long rentals) {
+        /** Whole days from the first rental to the last return, so no generation's loans overlap another's. */
         Duration length() {
-            return Duration.ofDays(Duration.between(start, end).toDays() + 1);
+            return Duration.ofDays(Duration.between(start, lastBack).toDays() + 1);
         }
     }
 
@@ -107,13 +110,18 @@ public final class HistoryGrowth {
                      bounds AS (
                          SELECT coalesce((SELECT original_start FROM recorded), min(rental_date)) AS start,
                                 coalesce((SELECT original_end FROM recorded), max(rental_date)) AS stop FROM rental)
-                     SELECT b.start, b.stop, (SELECT count(*) FROM rental r WHERE r.rental_date BETWEEN b.start AND b.stop)
+                     SELECT b.start, b.stop,
+                            (SELECT max(coalesce(r.return_date, r.rental_date + f.rental_duration * interval '1 day'))
+                             FROM rental r JOIN inventory i ON i.inventory_id = r.inventory_id JOIN film f ON f.film_id = i.film_id
+                             WHERE r.rental_date BETWEEN b.start AND b.stop),
+                            (SELECT count(*) FROM rental r WHERE r.rental_date BETWEEN b.start AND b.stop)
                      FROM bounds b""")) {
             rs.next();
             if (rs.getObject(1) == null) {
                 throw new ClusterException("there are no rentals to grow from");
             }
-            return new Period(rs.getObject(1, OffsetDateTime.class), rs.getObject(2, OffsetDateTime.class), rs.getLong(3));
+            return new Period(rs.getObject(1, OffsetDateTime.class), rs.getObject(2, OffsetDateTime.class),
+                    rs.getObject(3, OffsetDateTime.class), rs.getLong(4));
         }
     }
 
