@@ -11,10 +11,11 @@
 # It writes target/bench/report.md, target/bench/*.svg and the raw target/bench/results.jsonl.
 #
 #   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 10 min)
-#   DURATION=1s GROW=2 k6/bench.sh               # the short run CI does (BenchmarkIT)
+#   DURATION=2s GROW=2 k6/bench.sh               # the short run CI does (BenchmarkIT)
 # Settings (environment): DURATION (10s), CONNECTIONS (16), THREADS (2), GROW (10), BENCH_CLUSTER (bench),
 #   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, management ports +10),
-#   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder).
+#   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder),
+#   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile).
 # Needs: wrk (apt-get install wrk), pgbench + psql (postgresql-client, e.g. postgresql-15), python3, a JDK 17.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,7 +40,7 @@ fi
 command -v wrk >/dev/null || fail "wrk is not installed (apt-get install wrk)"
 [ -x "$pg_tools/pgbench" ] && [ -x "$pg_tools/psql" ] || fail "pgbench and psql not found (apt-get install postgresql-15, or set PG_TOOLS)"
 command -v python3 >/dev/null || fail "python3 is not installed"
-jar="$root/target/quarkus-app/quarkus-run.jar"
+jar="${STORE_JAR:-$root/target/quarkus-app/quarkus-run.jar}"
 if [ ! -f "$jar" ]; then
   say "building the store (./mvnw -DskipTests package)"
   (cd "$root" && ./mvnw -B -q -DskipTests package)
@@ -124,7 +125,7 @@ samplers+=($!)
 
 run_wrk() { # run_wrk LABEL PORT ROUTE [DURATION]: one wrk run, its RESULT line recorded
   local line
-  line=$(LABEL="$1" ROUTE="$3" wrk -t"$threads" -c"$connections" -d"${4:-$duration}" -s "$here/bench.lua" "http://127.0.0.1:$2" \
+  line=$(LABEL="$1" ROUTE="$3" wrk --timeout 10s -t"$threads" -c"$connections" -d"${4:-$duration}" -s "$here/bench.lua" "http://127.0.0.1:$2" \
     | grep '^RESULT ' | sed 's/^RESULT //')
   record "$line"
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print("  %-14s %-46s %8.0f req/s  p50 %6.2f  p95 %6.2f  p99 %6.2f ms  %s" % (r["label"], r["route"], r["rps"], r["p50"], r["p95"], r["p99"], " ".join("%s=%d" % kv for kv in sorted(r["served"].items()))))' "$line"
@@ -157,9 +158,10 @@ echo "  limit-pgbench  film page query on node1: $tps tx/s"
 say "catalog routes: standby routing and primary-only, interleaved (order alternates per route)"
 i=0
 for route in "${routes[@]}"; do
-  r="${route//\{ID\}/{id}}"
+  # {ID}: actor ids (1..200); {id}: film ids (1..1000)
+  r="${route/'{ID}'/'{id}'}"
   idmax=1000
-  [ "$route" != "${route//\{ID\}/}" ] && idmax=200
+  [ "$r" != "$route" ] && idmax=200
   if [ $((i % 2)) = 0 ]; then
     ID_MAX=$idmax run_wrk routing "$port" "$r"; ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r"
   else
@@ -174,7 +176,7 @@ lag="$out/lag.txt"
 ( while true; do sql 0 "SELECT coalesce(extract(epoch FROM max(replay_lag)) * 1000, 0) FROM pg_stat_replication" >> "$lag" 2>/dev/null || true; sleep 0.2; done ) &
 lag_sampler=$!
 samplers+=("$lag_sampler")
-line=$(STAFF_USER=Mike STAFF_PASSWORD="$(secret staff.Mike.password)" wrk -t4 -c4 -d"$duration" -s "$here/bench-rentals.lua" \
+line=$(STAFF_USER=Mike STAFF_PASSWORD="$(secret staff.Mike.password)" wrk --timeout 10s -t4 -c4 -d"$duration" -s "$here/bench-rentals.lua" \
   "http://127.0.0.1:$port" | grep '^RESULT ' | sed 's/^RESULT //')
 kill "$lag_sampler" 2>/dev/null || true
 record "$line"

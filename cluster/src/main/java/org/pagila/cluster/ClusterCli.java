@@ -106,11 +106,9 @@ public final class ClusterCli {
 
     private static void growHistory(ClusterSettings settings, int factor) {
         Secrets secrets = Secrets.load(settings.secretsFile());
-        try (Connection owner = Jdbc.connectPrimary(settings, "pagila", Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER))) {
-            new org.pagila.cluster.history.HistoryGrowth(owner, new Progress(System.out, 1)).grow(factor);
-        } catch (SQLException e) {
-            throw new ClusterException("Cannot reach the primary to grow the history: " + e.getMessage(), e);
-        }
+        org.pagila.cluster.history.HistoryGrowth.withPrimary(
+                () -> Jdbc.connectPrimary(settings, "pagila", Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER)),
+                owner -> new org.pagila.cluster.history.HistoryGrowth(owner, new Progress(System.out, 1)).grow(factor));
     }
 
     private static void resetStaffPassword(ClusterSettings settings, String username) {

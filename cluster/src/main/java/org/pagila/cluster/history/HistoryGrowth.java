@@ -32,6 +32,29 @@ public final class HistoryGrowth {
         this.progress = progress;
     }
 
+    /** A connection source that may throw, as JDBC's do. */
+    public interface Connect {
+        Connection open() throws SQLException;
+    }
+
+    /**
+     * Runs the work on a connection to the primary; a first connection attempt that times out (a busy machine) is
+     * tried again, up to five times, saying so.
+     */
+    public static void withPrimary(Connect connect, java.util.function.Consumer<Connection> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection owner = connect.open()) {
+                work.accept(owner);
+                return;
+            } catch (SQLException e) {
+                if (attempt == 5) {
+                    throw new ClusterException("Cannot reach the primary to grow the history: " + e.getMessage(), e);
+                }
+                System.out.println("primary not reached (" + e.getMessage() + "); trying again");
+            }
+        }
+    }
+
     /** The history as factor times the original one (factor 1: nothing to do). */
     public void grow(int factor) {
         if (factor < 1 || factor > 1000) {
@@ -145,7 +168,7 @@ public final class HistoryGrowth {
             long payments;
             try (PreparedStatement s = owner.prepareStatement("""
                     WITH source AS MATERIALIZED (
-                        SELECT r.rental_id, nextval(pg_get_serial_sequence('rental', 'rental_id')) AS new_id,
+                        SELECT r.rental_id, nextval(coalesce(pg_get_serial_sequence('rental', 'rental_id'), 'rental_rental_id_seq')) AS new_id,
                                r.rental_date, r.inventory_id, r.customer_id, r.staff_id,
                                coalesce(r.return_date, r.rental_date + f.rental_duration * interval '1 day') AS return_date
                         FROM rental r JOIN inventory i ON i.inventory_id = r.inventory_id JOIN film f ON f.film_id = i.film_id
