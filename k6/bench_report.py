@@ -20,7 +20,7 @@ def runs(label):
 
 machine, after = one("machine") or {}, one("machine-after") or {}
 live, pgbench = one("limit-live"), one("limit-pgbench")
-combined = 1 / (1 / live["rps"] + 1 / pgbench["rps"]) if live and pgbench else None
+combined = 1 / (1 / live["rps"] + 1 / pgbench["rps"]) if live and pgbench and live["rps"] > 0 and pgbench["rps"] > 0 else None
 routing = {r["route"]: r for r in runs("routing")}
 primary_only = {r["route"]: r for r in runs("primary-only")}
 rentals, lag, rss = one("rentals"), one("lag"), one("rss")
