@@ -1,6 +1,7 @@
 package org.pagila.store.catalog;
 
 import jakarta.inject.Inject;
+import org.pagila.store.web.HttpCacheable;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,6 +20,7 @@ import org.pagila.store.catalog.CatalogViews.SearchResults;
 import org.pagila.store.web.UserError;
 
 /** The catalog as JSON, mirroring the pages: same filters, sort, paging and errors. */
+@HttpCacheable
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class CatalogApi {

@@ -3,6 +3,7 @@ package org.pagila.store.catalog;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
+import org.pagila.store.web.HttpCacheable;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,6 +23,7 @@ import org.pagila.store.catalog.CatalogViews.SearchResults;
 import org.pagila.store.web.UserError;
 
 /** The catalog in the browser: server-rendered pages that work without JavaScript. */
+@HttpCacheable
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class CatalogPages {

@@ -22,10 +22,10 @@ public record FilmQuery(String category, String rating, String language, Integer
     public static final List<String> RATINGS = List.of("G", "PG", "PG-13", "R", "NC-17");
     public static final List<String> FEATURES = List.of("Trailers", "Commentaries", "Deleted Scenes", "Behind the Scenes");
 
-    /** Sort orders: popularity is most rented first, the others ascending. */
+    /** Sort orders: popularity is most rented first, the others ascending. orderBy is HQL over Film f (p: FilmPopularity). */
     public enum Sort {
         TITLE("title", "Title", "f.title"),
-        RENTAL_RATE("rate", "Price", "f.rental_rate, f.title"),
+        RENTAL_RATE("rate", "Price", "f.rentalRate, f.title"),
         LENGTH("length", "Length", "f.length, f.title"),
         POPULARITY("popularity", "Most rented", "coalesce(p.rentals, 0) DESC, f.title");
 

@@ -3,6 +3,7 @@ package org.pagila.store.catalog;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
+import org.pagila.store.web.HttpCacheable;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.pagila.store.catalog.CatalogViews.Storefront;
 
 /** The storefront: what a customer sees first. */
+@HttpCacheable
 @Path("/")
 public class StorefrontResource {
 

@@ -105,6 +105,14 @@ public class ClusterState {
         return view;
     }
 
+    /** host:port of the standbys that serve reads now (up, not too far behind), in the configured order. */
+    public List<String> servingStandbys() {
+        View current = view;
+        return current.nodes().stream()
+                .filter(n -> n.role() == NodeStatus.Role.STANDBY && !current.staleStandbys().contains(n.name()))
+                .map(n -> n.host() + ":" + n.port()).toList();
+    }
+
     public boolean isWritable() {
         return view.mode() == Mode.READ_WRITE;
     }

@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.pagila.store.counter.CounterViews.Copy;
 import org.pagila.store.counter.CounterViews.CustomerFile;
@@ -21,7 +23,7 @@ import org.pagila.store.counter.CounterViews.PaymentLine;
 import org.pagila.store.counter.CounterViews.RentalFile;
 
 /**
- * The counter's queries. They run on whatever connection they are given: ReadYourWrites decides whether that is a
+ * The counter's queries, read by column name. They run on whatever connection they are given: ReadYourWrites decides whether that is a
  * standby that has caught up with the staff member's last write, or the primary.
  */
 @ApplicationScoped
@@ -50,12 +52,12 @@ public class CounterReads {
         }
         List<CustomerSummary> found = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT c.customer_id, c.first_name, c.last_name, c.email, " + ACTIVE
-                + ", c.store_id FROM customer c WHERE " + where + " ORDER BY c.last_name, c.first_name LIMIT " + SEARCH_LIMIT)) {
+                + " AS active, c.store_id FROM customer c WHERE " + where + " ORDER BY c.last_name, c.first_name LIMIT " + SEARCH_LIMIT)) {
             s.setObject(1, param);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    found.add(new CustomerSummary(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getBoolean(5), rs.getInt(6)));
+                    found.add(new CustomerSummary(rs.getInt("customer_id"), rs.getString("first_name"), rs.getString("last_name"),
+                            rs.getString("email"), rs.getBoolean("active"), rs.getInt("store_id")));
                 }
             }
         }
@@ -64,8 +66,8 @@ public class CounterReads {
 
     public Optional<CustomerFile> customer(Connection c, int customerId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT c.customer_id, c.first_name, c.last_name, c.email, %s, c.store_id,
-                       a.address, a.district, ci.city, a.postal_code, co.country, a.phone, customer_balance(c.customer_id)
+                SELECT c.customer_id, c.first_name, c.last_name, c.email, %s AS active, c.store_id,
+                       a.address, a.district, ci.city, a.postal_code, co.country, a.phone, customer_balance(c.customer_id) AS balance
                 FROM customer c JOIN address a USING (address_id) JOIN city ci USING (city_id) JOIN country co USING (country_id)
                 WHERE c.customer_id = ?""".formatted(ACTIVE))) {
             s.setInt(1, customerId);
@@ -73,9 +75,10 @@ public class CounterReads {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new CustomerFile(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getBoolean(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-                        rs.getString(11), rs.getString(12), rs.getBigDecimal(13), openRentals(c, customerId)));
+                return Optional.of(new CustomerFile(rs.getInt("customer_id"), rs.getString("first_name"), rs.getString("last_name"),
+                        rs.getString("email"), rs.getBoolean("active"), rs.getInt("store_id"), rs.getString("address"),
+                        rs.getString("district"), rs.getString("city"), rs.getString("postal_code"), rs.getString("country"),
+                        rs.getString("phone"), rs.getBigDecimal("balance"), openRentals(c, customerId)));
             }
         }
     }
@@ -83,14 +86,14 @@ public class CounterReads {
     private List<OpenRental> openRentals(Connection c, int customerId) throws SQLException {
         List<OpenRental> open = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT r.rental_id, r.inventory_id, f.film_id, f.title, r.rental_date, %1$s, %1$s < now()
+                SELECT r.rental_id, r.inventory_id, f.film_id, f.title, r.rental_date, %1$s AS due, %1$s < now() AS late
                 FROM rental r JOIN inventory i USING (inventory_id) JOIN film f USING (film_id)
                 WHERE r.customer_id = ? AND r.return_date IS NULL ORDER BY r.rental_date""".formatted(DUE))) {
             s.setInt(1, customerId);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    open.add(new OpenRental(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getString(4), time(rs, 5), time(rs, 6),
-                            rs.getBoolean(7)));
+                    open.add(new OpenRental(rs.getInt("rental_id"), rs.getInt("inventory_id"), rs.getInt("film_id"),
+                            rs.getString("title"), time(rs, "rental_date"), time(rs, "due"), rs.getBoolean("late")));
                 }
             }
         }
@@ -109,50 +112,54 @@ public class CounterReads {
             s.setLong(3, (long) (page - 1) * HISTORY_PAGE);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new PastRental(rs.getInt(1), rs.getInt(2), rs.getString(3), time(rs, 4), time(rs, 5)));
+                    rows.add(new PastRental(rs.getInt("rental_id"), rs.getInt("inventory_id"), rs.getString("title"),
+                            time(rs, "rental_date"), time(rs, "return_date")));
                 }
             }
         }
         return page(rows, page, HISTORY_PAGE);
     }
 
-    /** Films whose title contains the text, with their copies at one store. */
+    /** Films whose title contains the text (20 at most), with their copies at one store: one query for all of them. */
     public List<FilmStock> filmsAtStore(Connection c, String title, int storeId) throws SQLException {
-        List<FilmStock> films = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT film_id FROM film WHERE title ILIKE ? ORDER BY title LIMIT 20")) {
-            s.setString(1, "%" + likeEscape(title.trim()) + "%");
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    films.add(filmAtStore(c, rs.getInt(1), storeId).orElseThrow());
-                }
-            }
-        }
-        return films;
+        return stock(c, "title ILIKE ? ORDER BY title LIMIT 20", "%" + likeEscape(title.trim()) + "%", storeId);
     }
 
     public Optional<FilmStock> filmAtStore(Connection c, int filmId, int storeId) throws SQLException {
-        List<Copy> copies = new ArrayList<>();
+        return stock(c, "film_id = ?", filmId, storeId).stream().findFirst();
+    }
+
+    /** The films the condition selects, each with its copies at the store (in stock, or when due back). */
+    private List<FilmStock> stock(Connection c, String filmCondition, Object param, int storeId) throws SQLException {
+        Map<Integer, FilmStock> films = new LinkedHashMap<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT i.inventory_id, r.rental_id IS NULL, %s
-                FROM inventory i JOIN film f USING (film_id)
+                WITH f AS (SELECT film_id, title, rental_rate, rental_duration FROM film WHERE %s)
+                SELECT f.film_id, f.title, f.rental_rate, f.rental_duration, i.inventory_id,
+                       r.rental_id IS NULL AS in_stock, %s AS due_back
+                FROM f LEFT JOIN inventory i ON i.film_id = f.film_id AND i.store_id = ?
                 LEFT JOIN rental r ON r.inventory_id = i.inventory_id AND r.return_date IS NULL
-                WHERE i.film_id = ? AND i.store_id = ? ORDER BY i.inventory_id""".formatted(DUE))) {
-            s.setInt(1, filmId);
+                ORDER BY f.title, f.film_id, i.inventory_id""".formatted(filmCondition, DUE))) {
+            s.setObject(1, param);
             s.setInt(2, storeId);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    copies.add(new Copy(rs.getInt(1), rs.getBoolean(2), time(rs, 3)));
+                    FilmStock film = films.computeIfAbsent(rs.getInt("film_id"), id -> filmStock(rs, id, storeId));
+                    int copy = rs.getInt("inventory_id");
+                    if (!rs.wasNull()) {
+                        film.copies().add(new Copy(copy, rs.getBoolean("in_stock"), time(rs, "due_back")));
+                    }
                 }
             }
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT film_id, title, rental_rate, rental_duration FROM film WHERE film_id = ?")) {
-            s.setInt(1, filmId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new FilmStock(rs.getInt(1), rs.getString(2), rs.getBigDecimal(3), rs.getInt(4), storeId, copies));
-            }
+        return List.copyOf(films.values());
+    }
+
+    private static FilmStock filmStock(ResultSet rs, int filmId, int storeId) {
+        try {
+            return new FilmStock(filmId, rs.getString("title"), rs.getBigDecimal("rental_rate"), rs.getInt("rental_duration"),
+                    storeId, new ArrayList<>());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -160,8 +167,8 @@ public class CounterReads {
     public Page<Overdue> overdue(Connection c, int page) throws SQLException {
         List<Overdue> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT r.rental_id, c.customer_id, c.first_name || ' ' || c.last_name, a.phone, r.inventory_id, f.title,
-                       r.rental_date, %1$s, ceil(extract(epoch FROM now() - %1$s) / 86400)::int
+                SELECT r.rental_id, c.customer_id, c.first_name || ' ' || c.last_name AS customer, a.phone, r.inventory_id, f.title,
+                       r.rental_date, %1$s AS due, ceil(extract(epoch FROM now() - %1$s) / 86400)::int AS days_late
                 FROM rental r JOIN inventory i USING (inventory_id) JOIN film f USING (film_id)
                 JOIN customer c ON c.customer_id = r.customer_id JOIN address a ON a.address_id = c.address_id
                 WHERE r.return_date IS NULL AND %1$s < now()
@@ -170,8 +177,9 @@ public class CounterReads {
             s.setLong(2, (long) (page - 1) * OVERDUE_PAGE);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Overdue(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                            rs.getString(6), time(rs, 7), time(rs, 8), rs.getInt(9)));
+                    rows.add(new Overdue(rs.getInt("rental_id"), rs.getInt("customer_id"), rs.getString("customer"),
+                            rs.getString("phone"), rs.getInt("inventory_id"), rs.getString("title"), time(rs, "rental_date"),
+                            time(rs, "due"), rs.getInt("days_late")));
                 }
             }
         }
@@ -185,13 +193,14 @@ public class CounterReads {
             s.setInt(1, rentalId);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    payments.add(new PaymentLine(rs.getInt(1), rs.getBigDecimal(2), time(rs, 3), rs.getInt(4)));
+                    payments.add(new PaymentLine(rs.getInt("payment_id"), rs.getBigDecimal("amount"), time(rs, "payment_date"),
+                            rs.getInt("staff_id")));
                 }
             }
         }
         try (PreparedStatement s = c.prepareStatement("""
-                SELECT r.rental_id, c.customer_id, c.first_name || ' ' || c.last_name, r.inventory_id, f.film_id, f.title,
-                       r.rental_date, %s, r.return_date
+                SELECT r.rental_id, c.customer_id, c.first_name || ' ' || c.last_name AS customer, r.inventory_id, f.film_id,
+                       f.title, r.rental_date, %s AS due, r.return_date
                 FROM rental r JOIN inventory i USING (inventory_id) JOIN film f USING (film_id)
                 JOIN customer c ON c.customer_id = r.customer_id WHERE r.rental_id = ?""".formatted(DUE))) {
             s.setInt(1, rentalId);
@@ -199,8 +208,9 @@ public class CounterReads {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new RentalFile(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
-                        rs.getString(6), time(rs, 7), time(rs, 8), time(rs, 9), payments));
+                return Optional.of(new RentalFile(rs.getInt("rental_id"), rs.getInt("customer_id"), rs.getString("customer"),
+                        rs.getInt("inventory_id"), rs.getInt("film_id"), rs.getString("title"), time(rs, "rental_date"),
+                        time(rs, "due"), time(rs, "return_date"), payments));
             }
         }
     }
@@ -210,7 +220,7 @@ public class CounterReads {
         return new Page<>(hasNext ? rows.subList(0, size) : rows, page, size, hasNext);
     }
 
-    private static OffsetDateTime time(ResultSet rs, int column) throws SQLException {
+    private static OffsetDateTime time(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class);
     }
 

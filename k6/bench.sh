@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# The one-run benchmark (not a test; it prints figures and asserts nothing). In one run, against the packaged store
+# (java -jar target/quarkus-app/quarkus-run.jar) on a cluster of its own:
+#   1. the machine's limits: liveness requests/s (no database) and pgbench of the film page's own query on one standby;
+#   2. every catalog route: requests/s, p50/p95/p99, with standby routing and with primary-only reads, interleaved
+#      (a second store whose read pool points at the primary only), and the ratio per route;
+#   3. the spread of reads over the nodes (X-Served-By of every response);
+#   4. the rental API with 4 clients (HTTP Basic) and the replication lag sampled on the primary meanwhile;
+#   5. the storefront, popularity sort and film page at history x1 and after `cluster/pagila-cluster grow N`;
+#   6. the store's resident memory under load.
+# It writes target/bench/report.md, target/bench/*.svg and the raw target/bench/results.jsonl.
+#
+#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 10 min)
+#   DURATION=2s GROW=2 k6/bench.sh               # the short run CI does (BenchmarkIT)
+# Settings (environment): DURATION (10s), CONNECTIONS (16), THREADS (2), GROW (10), BENCH_CLUSTER (bench),
+#   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, management ports +10),
+#   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder),
+#   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile).
+# Needs: wrk (apt-get install wrk), pgbench + psql (postgresql-client, e.g. postgresql-15), python3, a JDK 17.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+here="$root/k6"
+out="$root/target/bench"
+duration="${DURATION:-10s}"
+connections="${CONNECTIONS:-16}"
+threads="${THREADS:-2}"
+grow="${GROW:-10}"
+export PAGILA_CLUSTER_NAME="${BENCH_CLUSTER:-bench}"
+export PAGILA_CLUSTER_HOSTS="${BENCH_HOSTS:-127.0.0.1:22432,127.0.0.1:22433,127.0.0.1:22434,127.0.0.1:22435}"
+port="${BENCH_PORT:-22080}"
+primary_only_port=$((port + 1))
+started=$(date +%s)
+say() { printf '[bench %4ds] %s\n' $(($(date +%s) - started)) "$*"; }
+fail() { echo "bench: $*" >&2; exit 2; }
+
+pg_tools="${PG_TOOLS:-}"
+if [ -z "$pg_tools" ]; then
+  if command -v pgbench >/dev/null; then pg_tools="$(dirname "$(command -v pgbench)")"; else pg_tools="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"; fi
+fi
+command -v wrk >/dev/null || fail "wrk is not installed (apt-get install wrk)"
+[ -x "$pg_tools/pgbench" ] && [ -x "$pg_tools/psql" ] || fail "pgbench and psql not found (apt-get install postgresql-15, or set PG_TOOLS)"
+command -v python3 >/dev/null || fail "python3 is not installed"
+jar="${STORE_JAR:-$root/target/quarkus-app/quarkus-run.jar}"
+if [ ! -f "$jar" ]; then
+  say "building the store (./mvnw -DskipTests package)"
+  (cd "$root" && ./mvnw -B -q -DskipTests package)
+fi
+
+mkdir -p "$out"
+rm -f "$out"/*.svg "$out"/report.md
+results="$out/results.jsonl"
+: > "$results"
+record() { echo "$1" >> "$results"; }
+hosts=(${PAGILA_CLUSTER_HOSTS//,/ })
+home="${PAGILA_CLUSTER_HOME:-$([ "$(id -u)" = 0 ] && echo /var/lib/pagila-store || echo "$HOME/.pagila-store")}"
+secrets="$home/$PAGILA_CLUSTER_NAME/secrets.properties"
+secret() { grep "^$1=" "$secrets" | cut -d= -f2-; }
+sql() { # sql NODE_INDEX QUERY: one value, as the superuser
+  local h="${hosts[$1]}"
+  PGPASSWORD="$(secret postgres.password)" "$pg_tools/psql" -X -At -h "${h%:*}" -p "${h#*:}" -U postgres -d pagila -c "$2"
+}
+
+store_pids=()
+samplers=()
+cleanup() {
+  for pid in "${samplers[@]}" "${store_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "${BENCH_DESTROY:-0}" = 1 ]; then "$root/cluster/pagila-cluster" destroy >/dev/null 2>&1 || true
+  else "$root/cluster/pagila-cluster" down >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+say "load before: $(uptime)"
+record "{\"label\":\"machine\",\"cores\":$(nproc),\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"duration\":\"$duration\",\"connections\":$connections,\"threads\":$threads,\"grow\":$grow,\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\"}"
+
+say "cluster '$PAGILA_CLUSTER_NAME' on $PAGILA_CLUSTER_HOSTS"
+cluster_up() { # a second try: on a loaded machine a node can miss the first role check's timeout
+  "$root/cluster/pagila-cluster" up > "$out/cluster-up.log" 2>&1 || "$root/cluster/pagila-cluster" up > "$out/cluster-up.log" 2>&1 \
+    || { cat "$out/cluster-up.log"; fail "cluster up failed"; }
+}
+cluster_up
+if [ "$(sql 0 "SELECT to_regclass('history_growth') IS NOT NULL")" = t ] && [ "$(sql 0 "SELECT count(*) FROM history_growth")" != 0 ]; then
+  say "the cluster's history was grown by an earlier run: recreating it, so x1 is Pagila's own history"
+  "$root/cluster/pagila-cluster" destroy > /dev/null
+  cluster_up
+fi
+
+start_store() { # start_store PORT LOG [ENV...]: the packaged store; echoes its pid
+  local p="$1" log="$2"
+  shift 2
+  env "$@" QUARKUS_HTTP_PORT="$p" QUARKUS_MANAGEMENT_PORT=$((p + 10)) \
+    java -jar "$jar" > "$log" 2>&1 &
+  echo $!
+}
+await_ready() { # await_ready PORT LOG
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$1/q/health/ready" 2>/dev/null && return 0
+    curl -fsS -o /dev/null "http://127.0.0.1:$(($1 + 10))/q/health/ready" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  tail -30 "$2" >&2
+  fail "the store on :$1 did not become ready"
+}
+live_url() { # liveness on the HTTP port, or on the management interface where it moved
+  if curl -fsS -o /dev/null "http://127.0.0.1:$1/q/health/live" 2>/dev/null; then echo "http://127.0.0.1:$1/q/health/live"
+  else echo "http://127.0.0.1:$(($1 + 10))/q/health/live"; fi
+}
+
+say "starting the store (standby routing) on :$port"
+store=$(start_store "$port" "$out/store.log")
+store_pids+=("$store")
+await_ready "$port" "$out/store.log"
+primary="${hosts[0]}"
+say "starting a second store reading from the primary only on :$primary_only_port"
+# Same jar and settings; only the read pool's URL lists just the primary (the rotation leaves such a URL alone).
+store2=$(start_store "$primary_only_port" "$out/store-primary-only.log" \
+  QUARKUS_DATASOURCE__STANDBY__JDBC_URL="jdbc:postgresql://$primary/pagila?connectTimeout=1&socketTimeout=3&loginTimeout=10&readOnly=true&ApplicationName=pagila-store-reads-primary-only")
+store_pids+=("$store2")
+await_ready "$primary_only_port" "$out/store-primary-only.log"
+
+rss_peak="$out/rss.txt"
+: > "$rss_peak"
+( while kill -0 "$store" 2>/dev/null; do ps -o rss= -p "$store" >> "$rss_peak" 2>/dev/null || true; sleep 1; done ) &
+samplers+=($!)
+
+run_wrk() { # run_wrk LABEL PORT ROUTE [DURATION]: one wrk run, its RESULT line recorded
+  local line
+  line=$(LABEL="$1" ROUTE="$3" wrk --timeout 10s -t"$threads" -c"$connections" -d"${4:-$duration}" -s "$here/bench.lua" "http://127.0.0.1:$2" \
+    | grep '^RESULT ' | sed 's/^RESULT //')
+  record "$line"
+  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print("  %-14s %-46s %8.0f req/s  p50 %6.2f  p95 %6.2f  p99 %6.2f ms  %s" % (r["label"], r["route"], r["rps"], r["p50"], r["p95"], r["p99"], " ".join("%s=%d" % kv for kv in sorted(r["served"].items()))))' "$line"
+}
+
+routes=("/" "/films" "/films?sort=popularity" "/films?category=Horror&sort=popularity" "/films/{id}" "/actors/{ID}"
+  "/categories" "/categories/Horror" "/search?q=dinosaur" "/search?q=acadamy+dinosuar" "/api/films" "/api/films/{id}")
+
+say "warm-up (JIT) of both stores"
+for p in "$port" "$primary_only_port"; do
+  for r in "/" "/films" "/films/{id}" "/search?q=dinosaur"; do
+    LABEL=warmup ROUTE="$r" wrk -t"$threads" -c"$connections" -d2s -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
+  done
+done
+
+say "limits: liveness (no database) and pgbench of the film page query on node1"
+live="$(live_url "$port")"
+live_port="${live#http://127.0.0.1:}"
+run_wrk limit-live "${live_port%%/*}" "/${live_port#*/}"
+node1="${hosts[1]}"
+seconds="${duration%s}"
+pgb=$(PGPASSWORD="$(secret pagila_app.password)" "$pg_tools/pgbench" -n -c "$connections" -j "$threads" -T "${seconds%.*}" \
+  -h "${node1%:*}" -p "${node1#*:}" -U pagila_app -f "$here/film-page.pgbench.sql" pagila 2>&1 || true)
+tps=$(echo "$pgb" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
+lat=$(echo "$pgb" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' | head -1)
+[ -n "$tps" ] || { echo "$pgb" | tail -3 >&2; echo "  (pgbench finished no transaction in ${duration}: counted as 0)"; tps=0; }
+record "{\"label\":\"limit-pgbench\",\"route\":\"film_page query on node1\",\"rps\":$tps,\"latency_avg\":${lat:-0}}"
+echo "  limit-pgbench  film page query on node1: $tps tx/s"
+
+say "catalog routes: standby routing and primary-only, interleaved (order alternates per route)"
+i=0
+for route in "${routes[@]}"; do
+  # {ID}: actor ids (1..200); {id}: film ids (1..1000)
+  r="${route/'{ID}'/'{id}'}"
+  idmax=1000
+  [ "$r" != "$route" ] && idmax=200
+  if [ $((i % 2)) = 0 ]; then
+    ID_MAX=$idmax run_wrk routing "$port" "$r"; ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r"
+  else
+    ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r"; ID_MAX=$idmax run_wrk routing "$port" "$r"
+  fi
+  i=$((i + 1))
+done
+
+say "rental API: 4 clients (HTTP Basic as Mike), replication lag sampled on the primary"
+lag="$out/lag.txt"
+: > "$lag"
+( while true; do sql 0 "SELECT coalesce(extract(epoch FROM max(replay_lag)) * 1000, 0) FROM pg_stat_replication" >> "$lag" 2>/dev/null || true; sleep 0.2; done ) &
+lag_sampler=$!
+samplers+=("$lag_sampler")
+line=$(STAFF_USER=Mike STAFF_PASSWORD="$(secret staff.Mike.password)" wrk --timeout 10s -t4 -c4 -d"$duration" -s "$here/bench-rentals.lua" \
+  "http://127.0.0.1:$port" | grep '^RESULT ' | sed 's/^RESULT //')
+kill "$lag_sampler" 2>/dev/null || true
+record "$line"
+record "{\"label\":\"lag\",\"samples_ms\":[$(paste -sd, "$lag")]}"
+echo "  $line"
+
+# What the generator must keep true, recorded before and after: the rentals of one copy that overlap in time (Pagila's
+# own data has some; each generation may repeat those but add none), open rentals (generated ones are all returned),
+# payments outside their month's partition.
+history_facts() {
+  sql 0 "SELECT json_build_object('rentals', (SELECT count(*) FROM rental), 'payments', (SELECT count(*) FROM payment),
+    'open', (SELECT count(*) FROM rental WHERE return_date IS NULL),
+    'in_default_partition', (SELECT count(*) FROM payment_p_default),
+    'overlapping_pairs', (SELECT count(*) FROM rental a JOIN rental b ON a.inventory_id = b.inventory_id AND a.rental_id < b.rental_id
+       AND tstzrange(a.rental_date, coalesce(a.return_date, 'infinity')) && tstzrange(b.rental_date, coalesce(b.return_date, 'infinity'))),
+    'generated', (SELECT coalesce(sum(rentals), 0) FROM history_growth),
+    'originals', (SELECT count(*) FROM rental r, (SELECT original_start s, original_end e FROM history_growth LIMIT 1) g
+       WHERE r.rental_date BETWEEN g.s AND g.e))"
+}
+if [ "$grow" -gt 1 ]; then
+  say "history x$grow (cluster/pagila-cluster grow $grow)"
+  before=$(sql 0 "SELECT json_build_object('rentals', (SELECT count(*) FROM rental), 'open', (SELECT count(*) FROM rental WHERE return_date IS NULL),
+    'overlapping_pairs', (SELECT count(*) FROM rental a JOIN rental b ON a.inventory_id = b.inventory_id AND a.rental_id < b.rental_id
+       AND tstzrange(a.rental_date, coalesce(a.return_date, 'infinity')) && tstzrange(b.rental_date, coalesce(b.return_date, 'infinity'))))")
+  "$root/cluster/pagila-cluster" grow "$grow" | sed 's/^/  /'
+  record "{\"label\":\"history\",\"grow\":$grow,\"before\":$before,\"after\":$(history_facts)}"
+  target=$(sql 0 "SELECT pg_current_wal_lsn()")
+  for _ in $(seq 1 120); do
+    behind=$(sql 0 "SELECT count(*) FROM pg_stat_replication WHERE replay_lsn < '$target'")
+    [ "$behind" = 0 ] && break
+    sleep 0.5
+  done
+  for route in "/" "/films?sort=popularity" "/films/{id}"; do
+    run_wrk "grown-x$grow" "$port" "$route"
+  done
+fi
+
+sort -n "$rss_peak" | tail -1 | xargs -I{} echo "{\"label\":\"rss\",\"peak_kb\":{}}" >> "$results"
+record "{\"label\":\"machine-after\",\"load_after\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"seconds\":$(($(date +%s) - started))}"
+say "load after: $(uptime)"
+python3 "$here/bench_report.py" "$out"
+say "report: $out/report.md"

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Turns k6/bench.sh's results.jsonl into report.md and four SVG plots (standard library only: the plots are plain
+horizontal bars with their figures written on them, so nothing is hidden by a charting library's defaults)."""
+import json
+import sys
+from html import escape
+from pathlib import Path
+
+out = Path(sys.argv[1])
+rows = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines() if line.strip()]
+
+
+def one(label):
+    return next((r for r in rows if r.get("label") == label), None)
+
+
+def runs(label):
+    return [r for r in rows if r.get("label") == label]
+
+
+machine, after = one("machine") or {}, one("machine-after") or {}
+live, pgbench = one("limit-live"), one("limit-pgbench")
+combined = 1 / (1 / live["rps"] + 1 / pgbench["rps"]) if live and pgbench and live["rps"] > 0 and pgbench["rps"] > 0 else None
+routing = {r["route"]: r for r in runs("routing")}
+primary_only = {r["route"]: r for r in runs("primary-only")}
+rentals, lag, rss = one("rentals"), one("lag"), one("rss")
+grown = [r for r in rows if str(r.get("label", "")).startswith("grown-x")]
+grow = machine.get("grow", 1)
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))]
+
+
+def non_2xx(r):
+    return sum(n for status, n in r.get("statuses", {}).items() if not status.startswith("2"))
+
+
+def fmt(value, digits=0):
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def standby_share(runs_):
+    counts = {}
+    for r in runs_:
+        for node, n in r.get("served", {}).items():
+            for part in node.split(", "):
+                counts[part] = counts.get(part, 0) + n
+    return counts
+
+
+# ---- plots -----------------------------------------------------------------------------------------------------
+def bars(name, title, unit, groups, series, markers=()):
+    """groups: [(label, [value per series])]; series: [(name, colour)]; markers: [(value, label)] as vertical lines."""
+    width, left, bar_h, gap = 980, 300, 14, 10
+    top = 50
+    height = top + len(groups) * (len(series) * bar_h + gap) + 40
+    peak = max([v for _, values in groups for v in values if v] + [m for m, _ in markers] + [1])
+    scale = (width - left - 120) / peak
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="10" y="20" font-size="15" font-weight="bold">{escape(title)}</text>']
+    x = left
+    for i, (sname, colour) in enumerate(series):
+        svg.append(f'<rect x="{x}" y="30" width="12" height="12" fill="{colour}"/><text x="{x + 16}" y="40">{escape(sname)}</text>')
+        x += 20 + 8 * len(sname)
+    y = top
+    for label, values in groups:
+        svg.append(f'<text x="{left - 8}" y="{y + bar_h * len(series) / 2 + 4}" text-anchor="end">{escape(label)}</text>')
+        for value, (_, colour) in zip(values, series):
+            if value is not None:
+                svg.append(f'<rect x="{left}" y="{y}" width="{max(1, value * scale):.1f}" height="{bar_h - 2}" fill="{colour}"/>')
+                svg.append(f'<text x="{left + value * scale + 4:.1f}" y="{y + bar_h - 4}">{fmt(value, 1 if value < 100 else 0)} {unit}</text>')
+            y += bar_h
+        y += gap
+    for value, label in markers:
+        mx = left + value * scale
+        svg.append(f'<line x1="{mx:.1f}" y1="{top - 4}" x2="{mx:.1f}" y2="{y}" stroke="#c00" stroke-dasharray="4 3"/>')
+        svg.append(f'<text x="{mx + 3:.1f}" y="{y + 14}" fill="#c00">{escape(label)}</text>')
+    svg.append("</svg>")
+    (out / name).write_text("\n".join(svg))
+
+
+order = list(routing)
+bars("throughput.svg", "Requests/s per route: standby routing vs primary-only (dashed: the machine's limits)", "/s",
+     [(r, [routing[r]["rps"], primary_only.get(r, {}).get("rps")]) for r in order],
+     [("standby routing", "#2b6cb0"), ("primary only", "#a0aec0")],
+     [m for m in [(combined, f"combined limit {fmt(combined)}/s") if combined else None,
+                  (pgbench["rps"], f"pgbench film page {fmt(pgbench['rps'])}/s") if pgbench else None] if m])
+bars("latency.svg", f"Latency per route with standby routing, {machine.get('connections')} connections (ms)", "ms",
+     [(r, [routing[r]["p50"], routing[r]["p95"], routing[r]["p99"]]) for r in order],
+     [("p50", "#68d391"), ("p95", "#f6ad55"), ("p99", "#e53e3e")], [(50, "p99 target 50 ms")])
+spread = standby_share(runs("routing"))
+reads = sum(n for node, n in spread.items() if node != "none")
+nodes = sorted(n for n in spread if n != "none")
+bars("spread.svg", "Share of catalog reads per node, all routing runs (target: each standby 1/3 +-20%)", "%",
+     [(n, [100 * spread[n] / reads if reads else 0]) for n in nodes], [("share of reads", "#2b6cb0")],
+     [(100 / 3 * 0.8, "-20%"), (100 / 3 * 1.2, "+20%")])
+x1 = {r: routing[r]["rps"] for r in routing}
+bars("growth.svg", f"Requests/s at history x1 and x{grow}", "/s",
+     [(g["route"], [x1.get(g["route"]), g["rps"]]) for g in grown],
+     [("history x1", "#2b6cb0"), (f"history x{grow}", "#dd6b20")])
+
+# ---- report -------------------------------------------------------------------------------------------------------
+film = routing.get("/films/{id}")
+lag_samples = (lag or {}).get("samples_ms", [])
+lag_p50, lag_p99 = percentile(lag_samples, 50), percentile(lag_samples, 99)
+rss_mb = rss["peak_kb"] / 1024 if rss else None
+lines = [
+    "# Benchmark report (k6/bench.sh)", "",
+    f"Commit `{machine.get('commit')}`, {machine.get('cores')} cores, load average before {machine.get('load_before')} and after "
+    f"{after.get('load_after')} (1, 5, 15 min; other work on the machine shares the cores), wrk `-t{machine.get('threads')} "
+    f"-c{machine.get('connections')} -d{machine.get('duration')}` per measurement, run took {after.get('seconds')} s.",
+    "Store, the four PostgreSQL nodes and the load generator all run on this machine.", "",
+    "## Limits of this machine", "",
+    "| what | figure |", "|---|---|",
+    f"| `/q/health/live` (no database) | {fmt(live['rps'] if live else None)} req/s |",
+    f"| pgbench, the film page's query on node1 ({machine.get('connections')} clients) | {fmt(pgbench['rps'] if pgbench else None)} tx/s |",
+    f"| combined limit (1 / (1/live + 1/pgbench)) | {fmt(combined)} req/s |", "",
+    "## Catalog routes", "",
+    "| route | req/s routing | p50 | p95 | p99 (ms) | req/s primary-only | routing / primary-only | served by | non-2xx |",
+    "|---|---|---|---|---|---|---|---|---|"]
+for r in order:
+    a, b = routing[r], primary_only.get(r)
+    ratio = a["rps"] / b["rps"] if b and b["rps"] else None
+    served = " / ".join(f"{n} {c}" for n, c in sorted(a["served"].items()))
+    lines.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {fmt(b['rps'] if b else None)} | "
+                 f"{fmt(ratio, 2)}x | {served} | {non_2xx(a) + (non_2xx(b) if b else 0)} |")
+lines += ["", "## Spread of reads over the nodes (all routing runs)", "", "| node | reads | share |", "|---|---|---|"]
+lines += [f"| {n} | {spread[n]} | {100 * spread[n] / reads:.1f} % |" for n in nodes] if reads else []
+if film:
+    film_reads = sum(v for k, v in film["served"].items() if k.startswith("node"))
+    lines += ["", "Film page run alone: " + ", ".join(
+        f"{k} {100 * v / film_reads:.1f} %" for k, v in sorted(film["served"].items()) if film_reads)]
+if rentals:
+    lines += ["", "## Rental API (4 clients, HTTP Basic) and replication lag", "",
+              f"{rentals['rentals_per_s']:.1f} rentals/s and {rentals['returns_per_s']:.1f} returns/s "
+              f"({rentals['rps']:.1f} requests/s; p50 {rentals['p50']:.1f} ms, p99 {rentals['p99']:.1f} ms; statuses "
+              f"{rentals['statuses']}). Replication lag (`replay_lag` on the primary, {len(lag_samples)} samples every 0.2 s): "
+              f"p50 {fmt(lag_p50, 1)} ms, p99 {fmt(lag_p99, 1)} ms, max {fmt(max(lag_samples) if lag_samples else None, 1)} ms."]
+if grown:
+    lines += ["", f"## History x1 vs x{grow}", "", f"| route | req/s x1 | req/s x{grow} | x1 / x{grow} |", "|---|---|---|---|"]
+    for g in grown:
+        base = x1.get(g["route"])
+        lines.append(f"| `{g['route']}` | {fmt(base)} | {fmt(g['rps'])} | {fmt(base / g['rps'] if base and g['rps'] else None, 2)}x |")
+lines += ["", f"Store resident memory, peak sampled each second under load: {fmt(rss_mb)} MB.", ""]
+
+
+def target(what, measured, goal, met):
+    return f"| {what} | {measured} | {goal} | {'yes' if met else 'NO'} |"
+
+
+lines += ["## Targets (printed, never asserted)", "", "| target | measured | goal | met |", "|---|---|---|---|"]
+if film and combined:
+    lines.append(target("film page vs combined limit", f"{100 * film['rps'] / combined:.0f} % ({fmt(film['rps'])}/s)", ">= 50 %",
+                        film["rps"] >= combined / 2))
+for route, goal in (("/films", 5000), ("/", 2000)):
+    if route in routing:
+        lines.append(target(f"`{route}` req/s", fmt(routing[route]["rps"]), f">= {goal:,}", routing[route]["rps"] >= goal))
+worst = max(order, key=lambda r: routing[r]["p99"]) if order else None
+if worst:
+    lines.append(target("p99 of every catalog route", f"worst {routing[worst]['p99']:.1f} ms (`{worst}`)", "< 50 ms",
+                        routing[worst]["p99"] < 50))
+ratios = {r: routing[r]["rps"] / primary_only[r]["rps"] for r in order if r in primary_only and primary_only[r]["rps"]}
+if ratios:
+    low = min(ratios, key=ratios.get)
+    lines.append(target("routing / primary-only, every route", f"lowest {ratios[low]:.2f}x (`{low}`)", ">= 1.0x", ratios[low] >= 1.0))
+if reads:
+    shares = {n: spread[n] / reads for n in nodes if n.startswith("node")}
+    lines.append(target("each standby's share of reads", ", ".join(f"{n} {100 * s:.1f} %" for n, s in shares.items()),
+                        "33.3 % +-20 %", len(shares) == 3 and all(abs(s * 3 - 1) <= 0.2 for s in shares.values())))
+for g in grown:
+    if g["route"] in ("/", "/films?sort=popularity") and x1.get(g["route"]):
+        ratio = x1[g["route"]] / g["rps"]
+        lines.append(target(f"`{g['route']}` at x{grow} vs x1", f"{ratio:.2f}x slower", "<= 1.2x", ratio <= 1.2))
+if rentals:
+    lines.append(target("rentals/s with 4 clients", f"{rentals['rentals_per_s']:.1f}", ">= 200", rentals["rentals_per_s"] >= 200))
+if lag_p99 is not None:
+    lines.append(target("replication lag p99 under the rental load", f"{lag_p99:.1f} ms", "< 50 ms", lag_p99 < 50))
+if rss_mb:
+    lines.append(target("store resident memory under load", f"{rss_mb:.0f} MB", "<= 512 MB", rss_mb <= 512))
+lines += ["", "## Plots", "", "![throughput](throughput.svg)", "", "![latency](latency.svg)", "", "![spread](spread.svg)", "",
+          "![growth](growth.svg)", ""]
+(out / "report.md").write_text("\n".join(lines))
+print("\n".join(lines))

@@ -1,0 +1,83 @@
+package org.pagila.store.catalog;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.pagila.store.cluster.ClusterState;
+
+/**
+ * Keeps the catalog's aggregates (film_popularity, storefront_shelf: materialized views, V40) fresh: every
+ * pagila.catalog.aggregates-refresh the primary recounts them as their owner and replication carries the result to
+ * the standbys that serve the catalog. Skipped while no primary takes writes (the standbys keep the last counts).
+ */
+@ApplicationScoped
+public class CatalogAggregates {
+    private static final Logger LOG = Logger.getLogger(CatalogAggregates.class);
+
+    @Inject
+    @DataSource("migrations")
+    AgroalDataSource owner;
+
+    @Inject
+    ClusterState cluster;
+
+    @ConfigProperty(name = "pagila.catalog.aggregates-refresh", defaultValue = "30s")
+    Duration interval;
+
+    private ScheduledExecutorService refresher;
+    private volatile boolean lastFailed;
+
+    void start(@Observes StartupEvent event) {
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "catalog-aggregates");
+            thread.setDaemon(true);
+            return thread;
+        });
+        refresher.scheduleWithFixedDelay(this::refreshQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
+    }
+
+    /** Recount now (on the primary); the standbys have the new counts once they replayed it. */
+    public void refresh() throws SQLException {
+        try (Connection c = owner.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT refresh_catalog_aggregates()");
+        }
+    }
+
+    private void refreshQuietly() {
+        if (!cluster.isWritable()) {
+            return;
+        }
+        try {
+            long start = System.nanoTime();
+            refresh();
+            if (lastFailed) {
+                LOG.infof("Catalog aggregates refreshed again (%d ms)", (System.nanoTime() - start) / 1_000_000);
+            }
+            lastFailed = false;
+        } catch (SQLException | RuntimeException e) {
+            if (!lastFailed) {
+                LOG.warnf("Catalog aggregates not refreshed (tried again every %s): %s", interval, e.getMessage());
+            }
+            lastFailed = true;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.pagila.store.catalog;
+
+import java.math.BigDecimal;
+
+/**
+ * One row of a film list query: the card, plus what the query knows about the whole result in the same round trip
+ * (the total, by a window count; for search whether the words matched the text or only a similar title).
+ */
+public record FilmHit(Integer id, String title, String description, Integer releaseYear, String rating, Integer length,
+        BigDecimal rentalRate, Long rentals, Boolean textMatch, Long total) {
+
+    static final String MAPPING = "FilmHit";
+
+    /**
+     * The HQL of a list query over Film f: the cards, and the rental counts only where the list is about them
+     * (the popularity sort joins FilmPopularity p).
+     */
+    static String select(boolean withRentals) {
+        return "SELECT new org.pagila.store.catalog.FilmHit(f.id, f.title, f.description, f.releaseYear, f.rating, f.length,"
+                + " f.rentalRate, " + (withRentals ? "coalesce(p.rentals, 0L)" : "0L") + ", true, count(*) OVER ()) FROM Film f"
+                + (withRentals ? " LEFT JOIN FilmPopularity p ON p.filmId = f.id" : "");
+    }
+
+    FilmCard card() {
+        return new FilmCard(id, title, description, releaseYear, rating, length, rentalRate, rentals == null ? 0 : rentals);
+    }
+}

@@ -1,0 +1,117 @@
+package org.pagila.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-run benchmark, short (2 s per measurement, history x2), so it cannot rot: runs k6/bench.sh against the
+ * packaged store (this runs after `package`, as a failsafe integration test) on a cluster of its own, then checks
+ * that the report and the plots are there with figures in them, and what must hold at any speed: every catalog
+ * answer was 200, routed reads came from standbys only, primary-only reads from the primary only. Speed targets are
+ * printed in the report, never asserted. Without wrk/pgbench it skips locally and fails with CI=true.
+ */
+class BenchmarkIT {
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private static final Path OUT = ROOT.resolve("target/bench");
+    private static final int BLOCK = Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).map(Integer::parseInt).orElse(0);
+
+    @Test
+    void oneShortRunWritesTheReportAndThePlots() throws Exception {
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        boolean tools = onPath("wrk") && (onPath("pgbench") || Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/pgbench")));
+        if (!ci) {
+            Assumptions.assumeTrue(tools, "wrk and pgbench are needed (apt-get install wrk postgresql-15)");
+        }
+        int clusterPort = BLOCK > 0 ? BLOCK + 950 : 22432;
+        int httpPort = BLOCK > 0 ? BLOCK + 960 : 22080;
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            hosts.add("127.0.0.1:" + (clusterPort + i));
+        }
+        ProcessBuilder bench = new ProcessBuilder("bash", "k6/bench.sh").directory(ROOT.toFile()).inheritIO();
+        Map<String, String> env = bench.environment();
+        env.put("DURATION", "2s");
+        env.put("GROW", "2");
+        env.put("BENCH_CLUSTER", "bench-it-" + clusterPort);
+        env.put("BENCH_HOSTS", String.join(",", hosts));
+        env.put("BENCH_PORT", String.valueOf(httpPort));
+        env.put("BENCH_DESTROY", "1");
+        Process run = bench.start();
+        assertTrue(run.waitFor(20, TimeUnit.MINUTES), "the short benchmark ends within 20 minutes");
+        assertEquals(0, run.exitValue(), "k6/bench.sh exit status");
+
+        String report = Files.readString(OUT.resolve("report.md"));
+        for (String section : List.of("## Limits of this machine", "## Catalog routes", "## Spread of reads", "## Rental API",
+                "## History x1 vs x2", "## Targets")) {
+            assertTrue(report.contains(section), "report has " + section);
+        }
+        assertTrue(report.matches("(?s).*\\| `/films/\\{id}` \\| [0-9,]+ \\|.*"), "the film page row has a figure:\n" + report);
+        for (String plot : List.of("throughput.svg", "latency.svg", "spread.svg", "growth.svg")) {
+            String svg = Files.readString(OUT.resolve(plot));
+            assertTrue(svg.startsWith("<svg") && svg.contains("<rect x=\"300\"") && svg.matches("(?s).*>[0-9.,]+ .*"),
+                    plot + " has bars with figures");
+        }
+
+        ObjectMapper json = new ObjectMapper();
+        int routed = 0;
+        long requests = 0;
+        boolean historyChecked = false;
+        for (String line : Files.readAllLines(OUT.resolve("results.jsonl"))) {
+            JsonNode result = json.readTree(line);
+            String label = result.path("label").asText();
+            if (label.equals("history")) {
+                historyChecked = true;
+                JsonNode before = result.path("before");
+                JsonNode after = result.path("after");
+                assertEquals(after.path("originals").asLong(), after.path("generated").asLong(), "x2: one generation as large as the originals");
+                assertEquals(before.path("rentals").asLong() + after.path("generated").asLong(), after.path("rentals").asLong());
+                assertEquals(before.path("open").asLong(), after.path("open").asLong(), "every generated rental is returned");
+                assertEquals(0, after.path("in_default_partition").asLong(), "grown payments are in their month's partition");
+                assertTrue(after.path("overlapping_pairs").asLong() <= 2 * before.path("overlapping_pairs").asLong(),
+                        "no copy rented twice at once beyond Pagila's own overlaps, repeated: " + result);
+            }
+            if (!label.equals("routing") && !label.equals("primary-only")) {
+                continue;
+            }
+            String route = result.path("route").asText();
+            requests += result.path("requests").asLong();
+            result.path("statuses").fieldNames().forEachRemaining(status ->
+                    assertEquals("200", status, label + " " + route + " answered " + result.path("statuses")));
+            var nodes = result.path("served").fieldNames();
+            while (nodes.hasNext()) {
+                String node = nodes.next();
+                if (label.equals("routing")) {
+                    assertTrue(node.matches("node[123](, node[123])*"), route + " routed to " + node);
+                } else {
+                    assertEquals("primary", node, route + " primary-only read from " + node);
+                }
+            }
+            routed += label.equals("routing") ? 1 : 0;
+        }
+        assertEquals(12, routed, "every catalog route was measured with standby routing");
+        assertTrue(requests > 0, "the catalog runs made requests");
+        assertTrue(historyChecked, "the history was grown and checked");
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
