@@ -1,5 +1,6 @@
 package org.pagila.store.counter;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -28,13 +29,32 @@ import org.pagila.store.rental.StaffMember;
 @Path("/api/rentals")
 @RolesAllowed("staff")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "400", description = "A parameter is not what this address takes (the message names it)")
+@APIResponse(responseCode = "401", description = "Not signed in: HTTP Basic with a staff username and password")
+@APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address or for this username; Retry-After says when to try again")
+@APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
 public class RentalApi {
 
     /** Rent a given copy (inventoryId), or any copy of a film in stock at the staff member's store (filmId). */
     public record RentRequest(Integer customerId, Integer inventoryId, Integer filmId) {
+        public RentRequest {
+            positive("customerId", customerId);
+            positive("inventoryId", inventoryId);
+            positive("filmId", filmId);
+        }
     }
 
     public record ReturnRequest(Integer inventoryId) {
+        public ReturnRequest {
+            positive("inventoryId", inventoryId);
+        }
+    }
+
+    /** Ids are at least 1: a zero or negative one is a mistake in the request (400), not an unknown record (404). */
+    private static void positive(String field, Integer id) {
+        if (id != null && id < 1) {
+            throw new BadCounterInput(field + " must be a whole number of at least 1, not " + id + ".");
+        }
     }
 
     @Inject
@@ -50,6 +70,9 @@ public class RentalApi {
     @Inject
     PrimaryWrites writes;
 
+    @APIResponse(responseCode = "201", description = "Rented: the receipt, Location names the rental")
+    @APIResponse(responseCode = "404", description = "No such record")
+    @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response rent(RentRequest request) throws SQLException {
@@ -65,6 +88,7 @@ public class RentalApi {
     }
 
     /** The rental with its payments. */
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/{id}")
     public RentalFile rental(@RestPath String id) throws SQLException {
@@ -74,6 +98,8 @@ public class RentalApi {
         }
     }
 
+    @APIResponse(responseCode = "404", description = "No such record")
+    @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Path("/{id}/return")
     public RentalReceipt returnRental(@RestPath String id) throws SQLException {
@@ -85,6 +111,8 @@ public class RentalApi {
     }
 
     /** Return by the copy's inventory id (the number on the case). */
+    @APIResponse(responseCode = "404", description = "No such record")
+    @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Path("/returns")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -109,6 +137,7 @@ public class RentalApi {
     }
 
     /** The copies of a film at the staff member's store, and which are in stock. */
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/copies")
     public FilmStock copies(@RestQuery String filmId) throws SQLException {
