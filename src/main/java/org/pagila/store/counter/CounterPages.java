@@ -124,11 +124,13 @@ public class CounterPages {
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Path("/customers/{id}/rentals")
-    public Response rentCopy(@RestPath String id, @RestForm String inventoryId) throws SQLException {
+    public Response rentCopy(@RestPath String id, @RestForm String inventoryId,
+            @RestForm(IdempotencyKeyHeader.FORM_FIELD) List<String> idempotencyKey) throws SQLException {
         int customerId = Ids.customer(id);
         int copy = BadCounterInput.positive("the copy number", inventoryId);
+        String key = IdempotencyKeyHeader.from(idempotencyKey, IdempotencyKeyHeader.FORM_FIELD);
         StaffMember who = staff.get();
-        RentalReceipt receipt = writes.execute(() -> rentals.rent(who, customerId, copy));
+        RentalReceipt receipt = writes.execute(() -> rentals.rent(who, customerId, copy, key));
         return afterWrite(receipt, "rented");
     }
 
@@ -148,10 +150,12 @@ public class CounterPages {
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Path("/rentals/{id}/return")
-    public Response returnRental(@RestPath String id) throws SQLException {
+    public Response returnRental(@RestPath String id,
+            @RestForm(IdempotencyKeyHeader.FORM_FIELD) List<String> idempotencyKey) throws SQLException {
+        String key = IdempotencyKeyHeader.from(idempotencyKey, IdempotencyKeyHeader.FORM_FIELD);
         StaffMember who = staff.get();
         int rentalId = Ids.rental(id);
-        return afterWrite(writes.execute(() -> rentals.returnRental(who, rentalId)), "returned");
+        return afterWrite(writes.execute(() -> rentals.returnRental(who, rentalId, key)), "returned");
     }
 
     @APIResponse(responseCode = "303", description = "Returned: to the receipt page")
@@ -159,10 +163,12 @@ public class CounterPages {
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Path("/returns")
-    public Response returnCopy(@RestForm String inventoryId) throws SQLException {
+    public Response returnCopy(@RestForm String inventoryId,
+            @RestForm(IdempotencyKeyHeader.FORM_FIELD) List<String> idempotencyKey) throws SQLException {
         int copy = BadCounterInput.positive("the copy number", inventoryId);
+        String key = IdempotencyKeyHeader.from(idempotencyKey, IdempotencyKeyHeader.FORM_FIELD);
         StaffMember who = staff.get();
-        return afterWrite(writes.execute(() -> rentals.returnCopy(who, copy)), "returned");
+        return afterWrite(writes.execute(() -> rentals.returnCopy(who, copy, key)), "returned");
     }
 
     @GET

@@ -8,6 +8,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -50,6 +52,11 @@ public class RentalApi {
         }
     }
 
+    /** The optional Idempotency-Key header: a retry with the same key returns the first answer, never a second write. */
+    private static String key(HttpHeaders headers) {
+        return IdempotencyKeyHeader.from(headers.getRequestHeader(IdempotencyKeyHeader.HEADER), IdempotencyKeyHeader.HEADER);
+    }
+
     /** Ids are at least 1: a zero or negative one is a mistake in the request (400), not an unknown record (404). */
     private static void positive(String field, Integer id) {
         if (id != null && id < 1) {
@@ -75,14 +82,15 @@ public class RentalApi {
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response rent(RentRequest request) throws SQLException {
+    public Response rent(RentRequest request, @Context HttpHeaders headers) throws SQLException {
         if (request == null || request.customerId() == null || (request.inventoryId() == null) == (request.filmId() == null)) {
             throw new BadCounterInput("Send {\"customerId\": N, \"inventoryId\": N} or {\"customerId\": N, \"filmId\": N}.");
         }
+        String key = key(headers);
         StaffMember who = staff.get();
         RentalReceipt receipt = request.inventoryId() != null
-                ? writes.execute(() -> rentals.rent(who, request.customerId(), request.inventoryId()))
-                : writes.execute(() -> rentals.rentFilm(who, request.customerId(), request.filmId()));
+                ? writes.execute(() -> rentals.rent(who, request.customerId(), request.inventoryId(), key))
+                : writes.execute(() -> rentals.rentFilm(who, request.customerId(), request.filmId(), key));
         staff.wrote();
         return Response.created(URI.create("/api/rentals/" + receipt.rentalId())).entity(receipt).build();
     }
@@ -102,10 +110,11 @@ public class RentalApi {
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Path("/{id}/return")
-    public RentalReceipt returnRental(@RestPath String id) throws SQLException {
+    public RentalReceipt returnRental(@RestPath String id, @Context HttpHeaders headers) throws SQLException {
+        String key = key(headers);
         StaffMember who = staff.get();
         int rentalId = Ids.rental(id);
-        RentalReceipt receipt = writes.execute(() -> rentals.returnRental(who, rentalId));
+        RentalReceipt receipt = writes.execute(() -> rentals.returnRental(who, rentalId, key));
         staff.wrote();
         return receipt;
     }
@@ -116,12 +125,13 @@ public class RentalApi {
     @POST
     @Path("/returns")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RentalReceipt returnCopy(ReturnRequest request) throws SQLException {
+    public RentalReceipt returnCopy(ReturnRequest request, @Context HttpHeaders headers) throws SQLException {
         if (request == null || request.inventoryId() == null) {
             throw new BadCounterInput("Send {\"inventoryId\": N}.");
         }
+        String key = key(headers);
         StaffMember who = staff.get();
-        RentalReceipt receipt = writes.execute(() -> rentals.returnCopy(who, request.inventoryId()));
+        RentalReceipt receipt = writes.execute(() -> rentals.returnCopy(who, request.inventoryId(), key));
         staff.wrote();
         return receipt;
     }

@@ -43,6 +43,12 @@ public class SignInGate {
     private void gate(RoutingContext rc) {
         String username = basicUsername(rc);
         boolean formSignIn = isFormSignIn(rc);
+        if (formSignIn && crossSite(rc)) {
+            // login CSRF: a foreign page must not sign a browser in (as the attacker) behind the user's back
+            rc.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=UTF-8")
+                    .end("Staff sign-in is accepted only from the store's own sign-in page.");
+            return;
+        }
         if (username != null || formSignIn) {
             var wait = throttle.retryAfter(clientAddress(rc), username);
             if (wait.isPresent()) {
@@ -63,7 +69,7 @@ public class SignInGate {
             if (session != null) {
                 rc.response().addCookie(cookie(rc, StaffSessions.COOKIE, session)); // no Max-Age: ends with the browser
                 // a new sign-in also means a new CSRF token: the one from before sign-in is dropped
-                rc.response().addCookie(cookie(rc, CsrfCookie.NAME, "").setMaxAge(0));
+                rc.response().addCookie(cookie(rc, CsrfCookie.NAME, "").setPath("/staff").setMaxAge(0));
             }
         });
         rc.next();
@@ -78,6 +84,21 @@ public class SignInGate {
         }
         rc.response().setStatusCode(429).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end("{\"status\":429,\"error\":\"Too Many Requests\",\"message\":\"" + tooMany(seconds) + "\",\"link\":\"/staff/sign-in\"}");
+    }
+
+    /** Browsers say where a form came from (Sec-Fetch-Site, else Origin); requests that say nothing are not browsers. */
+    static boolean crossSite(RoutingContext rc) {
+        String site = rc.request().getHeader("Sec-Fetch-Site");
+        if (site != null) {
+            return !site.equals("same-origin") && !site.equals("none");
+        }
+        String origin = rc.request().getHeader(HttpHeaders.ORIGIN);
+        if (origin == null || origin.equals("null")) {
+            return origin != null;
+        }
+        String host = rc.request().getHeader(HttpHeaders.HOST);
+        int scheme = origin.indexOf("://");
+        return host == null || scheme < 0 || !origin.substring(scheme + 3).equalsIgnoreCase(host);
     }
 
     public static String tooMany(long seconds) {

@@ -41,7 +41,10 @@ public class ErrorPages {
 
     @ServerExceptionMapper
     public Response userError(UserError e, UriInfo uri, HttpHeaders headers) {
-        return respond(e.status(), e.getMessage(), e.back(), uri, headers);
+        Response response = respond(e.status(), e.getMessage(), e.back(), uri, headers);
+        return e.status() == Status.SERVICE_UNAVAILABLE
+                ? Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, "5").build()
+                : response;
     }
 
     @ServerExceptionMapper

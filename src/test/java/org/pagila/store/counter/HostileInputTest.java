@@ -175,7 +175,18 @@ class HostileInputTest {
         given().auth().preemptive().basic("Mike", multibyte).get("/api/customers/1").then().statusCode(401);
     }
 
+    /** Every hostile request's time, for the figure printed at the end (a benchmark figure, not an assertion). */
+    private static final java.util.Map<String, Long> TIMES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @org.junit.jupiter.api.AfterAll
+    static void printTheSlowestHostileRequests() {
+        System.out.println("[hostile-input benchmark] slowest answers (client-side ms on loopback, includes the server's work):");
+        TIMES.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                .forEach(e -> System.out.printf("[hostile-input benchmark] %6d ms  %s%n", e.getValue(), e.getKey()));
+    }
+
     private static void assertAnswer(Hostile h, Response r, String type) {
+        TIMES.merge(type + " " + h.what(), r.time(), Math::max);
         assertNo5xx(r);
         assertEquals(h.status(), r.statusCode(), h.what() + ": " + r.asString());
         assertTrue(r.contentType().startsWith(type), h.what() + ": content type " + r.contentType());
