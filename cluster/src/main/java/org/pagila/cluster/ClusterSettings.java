@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.pagila.cluster.transport.ServiceUser;
 
 /**
  * Where a cluster lives and how it is reached. Read through one lookup function so that the command
@@ -15,6 +17,8 @@ public record ClusterSettings(String name, Path home, List<NodeAddress> nodes, O
                               Optional<Path> pagilaDir) {
 
     public static final List<String> NODE_NAMES = List.of("primary", "node1", "node2", "node3");
+    /** The name becomes a directory that `destroy` deletes: one plain path segment, nothing that could climb out. */
+    private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     public static final String DEFAULT_HOSTS = "127.0.0.1:15432,127.0.0.1:15433,127.0.0.1:15434,127.0.0.1:15435";
 
     public record NodeAddress(String name, String host, int port) {
@@ -25,7 +29,7 @@ public record ClusterSettings(String name, Path home, List<NodeAddress> nodes, O
 
     /** Keys, as MicroProfile Config spells them; the environment form is PAGILA_CLUSTER_HOSTS etc. */
     public static ClusterSettings from(Function<String, Optional<String>> lookup) {
-        String name = lookup.apply("pagila.cluster.name").orElse("dev");
+        String name = validName(lookup.apply("pagila.cluster.name").orElse("dev"));
         Path home = lookup.apply("pagila.cluster.home").map(Path::of).orElseGet(ClusterSettings::defaultHome);
         String hosts = lookup.apply("pagila.cluster.hosts").orElse(DEFAULT_HOSTS);
         return new ClusterSettings(name, home.toAbsolutePath(), parseHosts(hosts),
@@ -38,6 +42,14 @@ public record ClusterSettings(String name, Path home, List<NodeAddress> nodes, O
         return from(key -> Optional.ofNullable(System.getProperty(key))
                 .or(() -> Optional.ofNullable(System.getenv(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"))))
                 .filter(v -> !v.isBlank()));
+    }
+
+    public static String validName(String name) {
+        if (!VALID_NAME.matcher(name).matches()) {
+            throw new ClusterException("Cluster name '" + name + "' is not allowed: use 1-64 letters, digits, '-' or '_',"
+                    + " starting with a letter or digit (it names the directory under the cluster home that destroy removes)");
+        }
+        return name;
     }
 
     static List<NodeAddress> parseHosts(String hosts) {

@@ -7,7 +7,7 @@ import jakarta.inject.Named;
 import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /**
  * Database logins. Passwords are generated when the cluster is first brought up, so they are read from the

@@ -17,10 +17,13 @@ public class ClusterResource {
     ClusterState state;
 
     public record Node(String name, String address, String role, String lsn, Long lagBytes, Double lagSeconds,
-                       String upstream, String slot, Boolean slotActive, boolean servesReads, String error) {
+                       String upstream, String slot, Boolean slotActive, boolean servesReads, String error,
+                       Long timeline) {
     }
 
-    public record Cluster(String mode, String primary, String checkedAt, List<Node> nodes) {
+    /** primary: where writes go; conflict: set while more than one node accepts writes (split brain). */
+    public record Cluster(String mode, String primary, String conflict, List<String> olderPrimaries, String checkedAt,
+                          List<Node> nodes) {
     }
 
     @GET
@@ -39,9 +42,9 @@ public class ClusterResource {
         List<Node> nodes = view.nodes().stream().map(n -> new Node(n.name(), n.host() + ":" + n.port(),
                 n.role().name().toLowerCase(), n.lsn().orElse(null), n.lagBytes().orElse(null),
                 n.lagSeconds().orElse(null), n.upstream().orElse(null), n.slot().orElse(null),
-                n.slotActive().orElse(null), n.isUp() && !view.staleStandbys().contains(n.name()),
-                n.error().map(e -> NOT_ANSWERING).orElse(null))).toList();
-        return new Cluster(view.mode().name(), view.primary().orElse(null), view.checkedAt().toString(), nodes);
+                n.slotActive().orElse(null), view.servesReads(n), n.error().map(e -> NOT_ANSWERING).orElse(null), n.timeline().orElse(null))).toList();
+        return new Cluster(view.mode().name(), view.primary().orElse(null), view.conflict().orElse(null),
+                view.olderPrimaries(), view.checkedAt().toString(), nodes);
     }
 
 }

@@ -19,9 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.pagila.cluster.ClusterProbe;
+import org.pagila.cluster.probe.ClusterProbe;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.NodeStatus;
+import org.pagila.cluster.probe.NodeStatus;
 import org.postgresql.hostchooser.GlobalHostStatusTracker;
 import org.postgresql.hostchooser.HostStatus;
 import org.postgresql.util.HostSpec;
@@ -44,8 +44,14 @@ public class ClusterState {
         UNAVAILABLE
     }
 
+    /** primary: the node writes go to (with two primaries, the one on the highest timeline). */
     public record View(Mode mode, Optional<String> primary, List<NodeStatus> nodes, List<String> staleStandbys,
-                       Instant checkedAt) {
+                       List<String> olderPrimaries, Optional<String> conflict, Instant checkedAt) {
+
+        /** Reads avoid stale standbys and primaries left behind on an older timeline. */
+        public boolean servesReads(NodeStatus node) {
+            return node.isUp() && !staleStandbys.contains(node.name()) && !olderPrimaries.contains(node.name());
+        }
     }
 
     @Inject
@@ -67,7 +73,8 @@ public class ClusterState {
     @ConfigProperty(name = "pagila.cluster.max-read-lag", defaultValue = "30s")
     Duration maxReadLag;
 
-    private volatile View view = new View(Mode.READ_WRITE, Optional.empty(), List.of(), List.of(), Instant.EPOCH);
+    private volatile View view = new View(Mode.READ_WRITE, Optional.empty(), List.of(), List.of(), List.of(),
+            Optional.empty(), Instant.EPOCH);
     private ClusterProbe probe;
     private ScheduledExecutorService poller;
 
@@ -107,6 +114,21 @@ public class ClusterState {
         return view.mode() == Mode.READ_ONLY;
     }
 
+    /** For the banner: more than one node accepts writes (split brain), and what the store does about it. */
+    public String getConflict() {
+        return view.conflict().orElse(null);
+    }
+
+    /** False only before the first poll, at startup. */
+    public boolean hasLooked() {
+        return !view.checkedAt().equals(Instant.EPOCH);
+    }
+
+    /** Whether a new write connection reached the node writes may go to now (WriteFence). */
+    public boolean isWriteNode(String node) {
+        return view.primary().map(node::equals).orElse(false);
+    }
+
     /**
      * A write just failed for want of a primary: drop pooled connections to it and look again now. Done on the
      * poller's thread: closing a connection that a frozen server holds can block, never a request.
@@ -138,24 +160,31 @@ public class ClusterState {
 
     synchronized void refresh() {
         List<NodeStatus> nodes = probe.probe();
-        Optional<String> primary = nodes.stream().filter(n -> n.role() == NodeStatus.Role.PRIMARY).map(NodeStatus::name).findFirst();
-        Mode mode = primary.isPresent() ? Mode.READ_WRITE
-                : nodes.stream().anyMatch(NodeStatus::isUp) ? Mode.READ_ONLY : Mode.UNAVAILABLE;
-        List<String> stale = staleStandbys(nodes);
+        ClusterDecision.Decision decision = ClusterDecision.decide(nodes, maxReadLag);
+        Optional<String> primary = decision.writeNode();
+        Mode mode = decision.mode();
+        List<String> stale = decision.staleStandbys();
         View previous = view;
-        view = new View(mode, primary, nodes, stale, Instant.now());
-        if (!previous.primary().equals(primary) && !previous.checkedAt().equals(Instant.EPOCH)) {
+        view = new View(mode, primary, nodes, stale, decision.olderPrimaries(), decision.conflict(), Instant.now());
+        boolean first = previous.checkedAt().equals(Instant.EPOCH);
+        if (!decision.conflict().equals(previous.conflict())) {
+            decision.conflict().ifPresentOrElse(c -> LOG.errorf("Split brain: %s", c),
+                    () -> LOG.infof("Split brain over: one primary again"));
+        }
+        // Before the pool is flushed: the driver must open new write connections on the chosen primary only.
+        steerWrites(primary, decision.olderPrimaries());
+        if (!previous.primary().equals(primary) && !first) {
             dropPrimaryConnections();
             LOG.infof("Primary changed: %s -> %s", previous.primary().orElse("none"), primary.orElse("none"));
         }
         if (previous.mode() != mode) {
             LOG.infof("Store mode %s -> %s", previous.mode(), mode);
         }
-        boolean rolesChanged = !roles(nodes).equals(roles(previous.nodes())) && !previous.checkedAt().equals(Instant.EPOCH);
+        boolean rolesChanged = !roles(nodes).equals(roles(previous.nodes())) && !first;
         if (!stale.equals(previous.staleStandbys())) {
             LOG.infof("Standbys lagging more than %s, kept out of the read pool: %s", maxReadLag, stale);
         }
-        if (rolesChanged || !stale.equals(previous.staleStandbys())) {
+        if (rolesChanged || !stale.equals(previous.staleStandbys()) || !decision.olderPrimaries().equals(previous.olderPrimaries())) {
             // A node that died, froze or became the primary keeps its pooled read connections otherwise.
             readPool.flush(AgroalDataSource.FlushMode.GRACEFUL);
         }
@@ -163,20 +192,25 @@ public class ClusterState {
         avoid(nodes.stream().filter(n -> !n.isUp()).map(NodeStatus::name).toList());
     }
 
+    /**
+     * The write pool's URL lists every node with targetServerType=primary, and the driver takes the first host that
+     * accepts writes, in list order: with two primaries that may be the old one. The driver consults its global
+     * host tracker before it tries hosts, so the chosen primary is reported as the primary and the older ones as
+     * unreachable, on every poll (the tracker forgets after hostRecheckSeconds). WriteFence checks each new
+     * connection as well, so a write can never land on an older timeline.
+     */
+    private void steerWrites(Optional<String> writeNode, List<String> olderPrimaries) {
+        writeNode.ifPresent(name -> {
+            ClusterSettings.NodeAddress node = settings.node(name);
+            GlobalHostStatusTracker.reportHostStatus(new HostSpec(node.host(), node.port()), HostStatus.Primary);
+        });
+        avoid(olderPrimaries);
+    }
+
     private static java.util.Map<String, NodeStatus.Role> roles(List<NodeStatus> nodes) {
         java.util.Map<String, NodeStatus.Role> roles = new java.util.HashMap<>();
         nodes.forEach(n -> roles.put(n.name(), n.role()));
         return roles;
-    }
-
-    /** Standbys too far behind, but only while some fresher node could serve the reads instead. */
-    private List<String> staleStandbys(List<NodeStatus> nodes) {
-        List<String> stale = nodes.stream()
-                .filter(n -> n.role() == NodeStatus.Role.STANDBY)
-                .filter(n -> n.lagSeconds().map(s -> s > maxReadLag.toSeconds()).orElse(false))
-                .map(NodeStatus::name).toList();
-        boolean fresherAvailable = nodes.stream().anyMatch(n -> n.isUp() && !stale.contains(n.name()));
-        return fresherAvailable ? stale : List.of();
     }
 
     /** The driver skips hosts it believes unreachable (for its recheck interval) when it opens a new connection. */

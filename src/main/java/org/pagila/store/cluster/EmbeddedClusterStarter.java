@@ -15,7 +15,7 @@ import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.EmbeddedCluster;
+import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Progress;
 
 /**

@@ -11,8 +11,8 @@ import java.sql.Statement;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.StaffPasswords;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.secrets.StaffPasswords;
 
 /**
  * What needs the schema owner's login at each start, after the migrations: payment partitions for this month and

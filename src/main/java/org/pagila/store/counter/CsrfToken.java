@@ -5,7 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /**
  * The double-submit CSRF token of the staff pages: a random value in an HttpOnly, SameSite=Strict cookie that every

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /** The cluster the store stands on: real streaming replication between four real PostgreSQL servers. */
 @QuarkusTest
@@ -117,13 +117,8 @@ class ReplicationTest {
         }
     }
 
-    private static void awaitRow(Connection standby, String sql, String node) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (TestCluster.count(standby, sql) == 0) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("row never reached " + node);
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitRow(Connection standby, String sql, String node) {
+        org.awaitility.Awaitility.await("row reaches " + node).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> TestCluster.count(standby, sql) > 0);
     }
 }

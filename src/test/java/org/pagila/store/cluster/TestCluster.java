@@ -6,10 +6,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.EmbeddedCluster;
+import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Jdbc;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.Secrets;
+import org.pagila.cluster.secrets.Secrets;
 
 /** Direct access to the nodes of the cluster the test profile brought up, for checks behind the store's back. */
 public final class TestCluster {

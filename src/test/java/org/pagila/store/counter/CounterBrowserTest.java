@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -44,8 +43,8 @@ class CounterBrowserTest {
 
     @BeforeEach
     void openBrowser() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
-                "chromium and chromedriver are not installed (apt-get install chromium chromium-driver): browser test skipped");
+        org.pagila.store.web.Prerequisite.require(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+                "chromium and chromedriver are not installed (apt-get install chromium chromium-driver): browser test");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

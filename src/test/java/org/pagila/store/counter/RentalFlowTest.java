@@ -247,13 +247,12 @@ class RentalFlowTest {
                 replay(node, "resume");
             }
         }
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        String servedBy;
-        do {
-            servedBy = Staff.mike().get("/api/customers/11").then().statusCode(200)
-                    .body("openRentals.rentalId", hasItem(rentalId)).extract().header("X-Served-By");
-        } while (!servedBy.matches("node[123]") && Instant.now().isBefore(deadline));
-        org.hamcrest.MatcherAssert.assertThat("once caught up, a standby serves it", servedBy, matchesPattern("node[123]"));
+        int rental = rentalId;
+        String servedBy = org.awaitility.Awaitility.await("once caught up, a standby serves it").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> Staff.mike().get("/api/customers/11").then().statusCode(200)
+                        .body("openRentals.rentalId", hasItem(rental)).extract().header("X-Served-By"), v -> v.matches("node[123]"));
+        org.hamcrest.MatcherAssert.assertThat(servedBy, matchesPattern("node[123]"));
         Staff.mike().post("/api/rentals/" + rentalId + "/return").then().statusCode(200);
     }
 
@@ -271,14 +270,9 @@ class RentalFlowTest {
     }
 
     private static void awaitCount(String node, String sql, long expected) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         try (Connection c = TestCluster.superuser(node, "pagila")) {
-            while (TestCluster.count(c, sql) != expected) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new AssertionError(node + " never showed: " + sql);
-                }
-                Thread.sleep(50);
-            }
+            org.awaitility.Awaitility.await(node + " shows: " + sql).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> TestCluster.count(c, sql) == expected);
         }
     }
 }

@@ -13,8 +13,8 @@ import io.restassured.filter.cookie.CookieFilter;
 import io.restassured.response.Response;
 import java.sql.Connection;
 import org.junit.jupiter.api.Test;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.StaffPasswords;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.secrets.StaffPasswords;
 import org.pagila.store.cluster.TestCluster;
 import org.pagila.store.web.Management;
 

@@ -9,8 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.StaffPasswords;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.secrets.StaffPasswords;
 import org.pagila.store.cluster.TestCluster;
 
 /** Test helpers: staff passwords from the cluster's secrets file, signed-in clients, data set up behind the store's back. */

@@ -13,8 +13,8 @@ import io.restassured.filter.cookie.CookieFilter;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.pagila.cluster.Secrets;
-import org.pagila.cluster.StaffPasswords;
+import org.pagila.cluster.secrets.Secrets;
+import org.pagila.cluster.secrets.StaffPasswords;
 import org.pagila.store.cluster.TestCluster;
 
 /** Sign-in is required everywhere at the counter; wrong passwords and forged forms are refused. */
@@ -88,14 +88,27 @@ class StaffSignInTest {
                 .then().statusCode(303);
     }
 
+    private static final String PAGILA_STAFF_PASSWORD = "12345";
+
+    private static String sha1Hex(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     @Test
     void passwordsAreBcryptHashesAndAResetReplacesThePassword() throws Exception {
         String old = Staff.password("Mike");
         try (Connection owner = TestCluster.superuser("primary", "pagila")) {
             assertTrue(TestCluster.count(owner, "SELECT count(*) FROM staff_credential WHERE password_hash LIKE '$2a$10$%'") == 2,
                     "both staff have a bcrypt hash");
-            assertEquals(0, TestCluster.count(owner, "SELECT count(*) FROM staff_credential c JOIN staff s USING (staff_id) "
-                    + "WHERE c.password_hash = s.password"), "Pagila's SHA-1 column is never used");
+            // Pagila's own staff.password is the unsalted SHA-1 of "12345" for both staff: check that premise, then
+            // that neither the password nor its hash opens the counter.
+            assertEquals(2, TestCluster.count(owner, "SELECT count(*) FROM staff WHERE password = '" + sha1Hex(PAGILA_STAFF_PASSWORD) + "'"), "Pagila's SHA-1 column holds sha1('12345')");
+            for (String attempt : List.of(PAGILA_STAFF_PASSWORD, sha1Hex(PAGILA_STAFF_PASSWORD))) {
+                given().auth().preemptive().basic("Mike", attempt).get("/api/customers/1").then().statusCode(401);
+                given().redirects().follow(false).formParam("j_username", "Mike").formParam("j_password", attempt)
+                        .post("/j_security_check").then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=true"));
+            }
             String fresh = StaffPasswords.reset(owner, Secrets.load(TestCluster.settings().secretsFile()), "Mike");
             assertNotEquals(old, fresh);
             assertEquals(fresh, Staff.password("Mike"), "the secrets file keeps the new password");

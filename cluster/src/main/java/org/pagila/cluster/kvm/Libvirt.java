@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.pagila.cluster.Shell;
+import org.pagila.cluster.transport.Shell;
 
 /** The few virsh calls apply and destroy need, against one libvirt connection. */
 final class Libvirt {

@@ -1,0 +1,110 @@
+package org.pagila.cluster.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.pagila.cluster.Progress;
+import org.pagila.cluster.kvm.KvmConfig;
+import org.pagila.cluster.kvm.KvmTopology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+
+/** `cluster/pagila-cluster kvm COMMAND [--config FILE]`: the KVM topology's commands. */
+@Command(name = "kvm", description = "The KVM topology (plan, apply, status, promote, rejoin, destroy, render).",
+        footer = {"", "Configuration: cluster/kvm/topology.properties (or --config FILE, or PAGILA_KVM_CONFIG)"},
+        subcommands = {KvmCli.Plan.class, KvmCli.Apply.class, KvmCli.Status.class, KvmCli.Promote.class, KvmCli.Rejoin.class,
+                KvmCli.Destroy.class, KvmCli.Render.class})
+final class KvmCli implements Runnable {
+    @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "the topology file (default: PAGILA_KVM_CONFIG or cluster/kvm/topology.properties)")
+    Path config;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    KvmConfig config() {
+        return KvmConfig.load(Optional.ofNullable(config)
+                .or(() -> Optional.ofNullable(System.getenv("PAGILA_KVM_CONFIG")).map(Path::of)).orElse(KvmConfig.DEFAULT_FILE));
+    }
+
+    KvmTopology topology() {
+        return new KvmTopology(config(), new Progress(System.out, 3));
+    }
+
+    abstract static class Sub implements Runnable {
+        @ParentCommand
+        KvmCli kvm;
+    }
+
+    @Command(name = "plan", description = "Print every action apply would take, in order; changes nothing.")
+    static final class Plan extends Sub {
+        @Override
+        public void run() {
+            System.out.print(kvm.topology().plan());
+        }
+    }
+
+    @Command(name = "apply", description = "Build the topology (network, golden image, VMs, PostgreSQL); run again to converge.")
+    static final class Apply extends Sub {
+        @Override
+        public void run() {
+            kvm.topology().apply();
+        }
+    }
+
+    @Command(name = "status", description = "One row per node: role, address, WAL position, lag, slot.")
+    static final class Status extends Sub {
+        @Override
+        public void run() {
+            System.out.print(kvm.topology().statusTable());
+        }
+    }
+
+    @Command(name = "promote", description = "Failover: fence the old primary, promote NODE (default: the standby that received most).")
+    static final class Promote extends Sub {
+        @Parameters(paramLabel = "NODE", arity = "0..1")
+        String node;
+
+        @Override
+        public void run() {
+            kvm.topology().promote(Optional.ofNullable(node));
+        }
+    }
+
+    @Command(name = "rejoin", description = "Make NODE (e.g. the old primary) a standby of the current primary: pg_rewind, else a fresh clone.")
+    static final class Rejoin extends Sub {
+        @Parameters(paramLabel = "NODE")
+        String node;
+
+        @Override
+        public void run() {
+            kvm.topology().rejoin(node);
+        }
+    }
+
+    @Command(name = "destroy", description = "Remove what apply created (its record in the work directory), nothing else.")
+    static final class Destroy extends Sub {
+        @Override
+        public void run() {
+            kvm.topology().destroy();
+        }
+    }
+
+    @Command(name = "render", description = "Write the generated files (libvirt XML, cloud-init seeds) under DIR, to read or validate.")
+    static final class Render extends Sub {
+        @Parameters(paramLabel = "DIR")
+        Path dir;
+
+        @Override
+        public void run() {
+            kvm.topology().render(dir);
+            System.out.println("generated files written under " + dir);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package org.pagila.cluster.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.pagila.cluster.ClusterException;
+import org.pagila.cluster.pagila.PagilaFiles;
+import org.pagila.cluster.Progress;
+import org.pagila.cluster.secrets.Secrets;
+
+/**
+ * The steps that make a primary and its standbys, written once for every layout and transport: the embedded
+ * cluster runs them over the local transport, the container test over `docker exec`, `kvm apply` over SSH; `kvm plan`
+ * prints their descriptions. Running them again converges (each step knows when it is done).
+ */
+public final class Provisioning {
+    private final Supplier<NodeControl> control;
+    private final String clusterCidr;
+    private final PagilaFiles pagila;
+    private final Progress progress;
+
+    /**
+     * clusterCidr: the subnet the nodes (and this machine) connect from; pg_hba admits it and nothing else.
+     * control: asked only when a step runs, so a plan can be described before any secret exists.
+     */
+    public Provisioning(Supplier<NodeControl> control, String clusterCidr, PagilaFiles pagila, Progress progress) {
+        this.control = control;
+        this.clusterCidr = clusterCidr;
+        this.pagila = pagila;
+        this.progress = progress;
+    }
+
+    /** initdb where the layout needs it, settings, pg_hba, password file, start, passwords, roles, slots, Pagila. */
+    public List<Step> primary(Node primary, List<Node> standbys) {
+        Layout layout = primary.layout();
+        List<Step> steps = new ArrayList<>(layout.initSteps(primary, this::secrets));
+        steps.addAll(configuration(primary));
+        steps.add(Step.of(primary.name(), "start, or restart when the settings changed: " + String.join(" ", layout.ctl("restart")),
+                () -> startOrReload(primary)));
+        steps.addAll(layout.passwordSteps(primary, this::secrets));
+        steps.add(Step.of(primary.name(), "role " + Secrets.REPLICATION_USER + " (REPLICATION LOGIN, scram-sha-256)",
+                () -> control().jdbc(primary, c -> Roles.createReplicationRole(c, secrets().password(Secrets.REPLICATION_USER)))));
+        List<String> slots = standbys.stream().map(Node::slot).toList();
+        steps.add(Step.of(primary.name(), "physical replication slots " + String.join(", ", slots),
+                () -> slotsExist(primary, slots), () -> ensureSlots(primary, slots)));
+        steps.add(PagilaDatabase.step(primary, this::control, pagila, progress));
+        return steps;
+    }
+
+    /**
+     * Clone unless it is already a standby of this primary, then start and verify. Settings come before the clone
+     * where they live outside the data directory, after it where the clone would overwrite them.
+     */
+    public List<Step> standby(Node standby, Node primary) {
+        List<Step> steps = new ArrayList<>();
+        List<Step> configuration = configuration(standby);
+        if (standby.layout().configInDataDir()) {
+            // the password file lives outside the data directory and the clone needs it; the rest comes after
+            steps.add(configuration.get(2));
+            steps.add(new CloneStep(this::control, standby, primary, progress));
+            steps.addAll(configuration.subList(0, 2));
+        } else {
+            steps.addAll(configuration);
+            steps.add(new CloneStep(this::control, standby, primary, progress));
+        }
+        steps.add(Step.of(standby.name(), "start as a hot standby" + (CloneStep.usesBaseBackup(standby)
+                ? " (-R wrote standby.signal, primary_conninfo, primary_slot_name)" : ""), () -> startOrReload(standby)));
+        steps.add(Step.of(standby.name(), "verify: pg_is_in_recovery() on " + standby.name() + ", streaming through an active "
+                + standby.slot() + " on " + primary.name(), () -> replication().awaitStreaming(primary, standby)));
+        return steps;
+    }
+
+    /** Settings, pg_hba, password file: in this order. */
+    private List<Step> configuration(Node node) {
+        Layout layout = node.layout();
+        return List.of(
+                Step.of(node.name(), "settings " + layout.settingsFile() + ": listen_addresses='" + layout.listenAddresses()
+                                + "', wal_level=replica, max_wal_senders=10, max_replication_slots=10, hot_standby, wal_log_hints,"
+                                + " scram-sha-256, cluster_name='" + node.name() + "'",
+                        () -> control().hasContent(node, layout.settingsFile(), ServerConfig.settings(node)),
+                        () -> control().writeIfChanged(node, layout.settingsFile(), ServerConfig.settings(node))),
+                Step.of(node.name(), layout.hbaDescription(clusterCidr),
+                        () -> control().hasContent(node, layout.hbaFile(), ServerConfig.hba(layout, clusterCidr)),
+                        () -> control().writeIfChanged(node, layout.hbaFile(), ServerConfig.hba(layout, clusterCidr))),
+                Step.of(node.name(), layout.pgpassFile() + " for the " + osUser(layout) + " OS user (" + Secrets.REPLICATION_USER + ", "
+                                + Secrets.SUPERUSER + "; mode 600)",
+                        () -> control().hasContent(node, layout.pgpassFile(), ServerConfig.pgpass(secrets())),
+                        () -> control().writeIfChanged(node, layout.pgpassFile(), ServerConfig.pgpass(secrets()))));
+    }
+
+    private static String osUser(Layout layout) {
+        return layout instanceof PackagedLayout ? PackagedLayout.OS_USER : "service";
+    }
+
+    /** Starts a stopped server (never a fenced one); a running one reloads, and restarts if a setting needs it. */
+    private void startOrReload(Node node) {
+        if (control().isRunning(node)) {
+            control().reloadOrRestart(node);
+        } else {
+            control().start(node);
+            progress.detail(node.name() + " started");
+        }
+    }
+
+    private boolean slotsExist(Node primary, List<String> slots) {
+        boolean[] exist = {false};
+        try {
+            control().jdbc(primary, c -> exist[0] = Roles.slotsExist(c, slots));
+        } catch (ClusterException notYet) {
+            return false;
+        }
+        return exist[0];
+    }
+
+    void ensureSlots(Node primary, List<String> slots) {
+        control().jdbc(primary, c -> {
+            for (String slot : slots) {
+                Roles.createSlot(c, slot);
+            }
+        });
+        progress.detail("slots on " + primary.name() + ": " + String.join(", ", slots));
+    }
+
+    private NodeControl control() {
+        NodeControl current = control.get();
+        if (current == null) {
+            throw new ClusterException("No secrets yet: steps run only after the cluster's secrets exist");
+        }
+        return current;
+    }
+
+    private Secrets secrets() {
+        return control().secrets();
+    }
+
+    private Replication replication() {
+        return new Replication(control(), progress);
+    }
+}

@@ -1,0 +1,74 @@
+package org.pagila.cluster.kvm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.pagila.cluster.pagila.PagilaFiles;
+import org.pagila.cluster.engine.Node;
+import org.pagila.cluster.engine.NodeControl;
+import org.pagila.cluster.engine.Plan;
+import org.pagila.cluster.engine.Provisioning;
+import org.pagila.cluster.engine.Step;
+import org.pagila.cluster.secrets.Secrets;
+
+/**
+ * Everything `kvm apply` does, as steps: this machine, the libvirt objects, the images, the VMs' boot, then the
+ * engine's PostgreSQL steps over SSH (and locally, as user postgres, for a primary on the host). `kvm plan` prints
+ * these same steps' descriptions.
+ */
+final class KvmPlan {
+    private KvmPlan() {
+    }
+
+    static Plan of(KvmContext kvm) {
+        KvmConfig config = kvm.config;
+        KvmFiles files = kvm.files();
+        HostSetup host = new HostSetup(kvm);
+        GoldenImage images = new GoldenImage(kvm);
+        VirtualMachines vms = new VirtualMachines(kvm);
+        List<Step> steps = new ArrayList<>();
+        steps.add(Step.of("", "check: root, and the programs apply uses (virsh, qemu-img, genisoimage, ssh, ssh-keygen)", host::check));
+        steps.add(Step.of("", "work directory " + config.workDir() + " (generated files, images, SSH key, secrets, state.properties)",
+                host::workDir));
+        steps.add(Step.of("", "SSH key " + kvm.sshKey() + " (ssh-keygen -t ed25519), unless present", host::sshKeyPair));
+        steps.add(Step.of("", "libvirt network '" + config.networkName() + "' on " + config.libvirtUri() + ": " + config.cidr()
+                + ", host " + config.hostAddress() + ", NAT, bridge " + config.bridge() + ", DHCP reservations for the VMs;"
+                + " reused if it exists or if another network already gives the host " + config.hostAddress()
+                + " (net-define, net-start, net-autostart otherwise)", vms::network));
+        steps.add(Step.of("", images.describeBaseImage(), images::downloadBaseImage));
+        steps.add(Step.of("", images.describeGolden(), images::build));
+        for (KvmConfig.Node node : config.vms()) {
+            steps.add(Step.of(node.name(), "copy-on-write overlay " + files.disk(node.name()) + " (qemu-img create -f qcow2 -b "
+                    + files.goldenImage().getFileName() + ", " + config.diskGib() + " GiB), unless present", () -> vms.overlay(node)));
+            steps.add(Step.of(node.name(), "cloud-init seed " + files.seedIso(node.name()) + ": hostname " + node.name()
+                    + ", static " + node.address() + "/" + config.prefixLength() + " via netplan (gateway and DNS " + config.hostAddress()
+                    + "), /etc/hosts naming primary, node1, node2, node3, the SSH key, packages postgresql-" + config.postgresVersion(),
+                    () -> vms.seed(node)));
+            steps.add(Step.of(node.name(), "domain " + config.domainName(node) + " (" + config.memoryMib() + " MiB, "
+                    + config.cpus() + " vCPUs) defined from " + files.domainXmlFile(node).getFileName() + " and started; an existing"
+                    + " domain is reused", () -> vms.domain(node)));
+        }
+        for (KvmConfig.Node node : config.vms()) {
+            steps.add(Step.of(node.name(), "wait for SSH as " + config.vmUser() + "@" + node.address() + " and for cloud-init to finish",
+                    () -> vms.awaitBoot(node)));
+        }
+        if (config.primaryPlacement() == KvmConfig.Placement.HOST) {
+            steps.add(Step.of("", "primary on this host: PostgreSQL " + config.postgresVersion() + " from the PostgreSQL apt repository"
+                    + " unless installed; pg_hba.conf saved once as pg_hba.conf.pagila-saved (destroy puts it back)", host::hostPostgres));
+        }
+        Provisioning provisioning = provisioning(kvm);
+        Node primary = kvm.engineNode(config.node("primary"));
+        List<Node> standbys = config.nodes().stream().filter(n -> !n.isPrimary()).map(kvm::engineNode).toList();
+        steps.addAll(provisioning.primary(primary, standbys));
+        for (Node standby : standbys) {
+            steps.addAll(provisioning.standby(standby, primary));
+        }
+        return new Plan(steps);
+    }
+
+    /** Secrets are created only when a step runs: a plan is described before any exist. */
+    static Provisioning provisioning(KvmContext kvm) {
+        PagilaFiles pagila = new PagilaFiles(PagilaFiles.dirFromEnvironment(), kvm.progress);
+        return new Provisioning(() -> new NodeControl(Secrets.loadOrCreate(kvm.secretsFile())), kvm.config.cidr(), pagila, kvm.progress);
+    }
+}
