@@ -25,6 +25,7 @@ import org.pagila.store.web.UserError;
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "400", description = "A parameter is not what this address takes (the message names it)")
 @APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
+@APIResponse(responseCode = "200", description = "OK")
 public class CatalogApi {
 
     @Inject

@@ -13,6 +13,7 @@ import org.pagila.store.catalog.CatalogViews.Storefront;
 /** The storefront: what a customer sees first. */
 @Path("/")
 @APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
+@APIResponse(responseCode = "200", description = "OK")
 public class StorefrontResource {
 
     @Inject

@@ -79,11 +79,13 @@ public class CounterPages {
     @Inject
     StaffSessions sessions;
 
+    @APIResponse(responseCode = "200", description = "OK")
     @GET
     public TemplateInstance home() {
         return Templates.home(staff.get());
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
     @GET
     @Path("/customers")
     public TemplateInstance customers(@RestQuery String q) throws SQLException {
@@ -94,6 +96,7 @@ public class CounterPages {
         }
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/customers/{id}")
@@ -106,6 +109,7 @@ public class CounterPages {
         }
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/customers/{id}/rent")
@@ -134,6 +138,7 @@ public class CounterPages {
         return afterWrite(receipt, "rented");
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/rentals/{id}")
@@ -171,6 +176,7 @@ public class CounterPages {
         return afterWrite(writes.execute(() -> rentals.returnCopy(who, copy, key)), "returned");
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
     @GET
     @Path("/overdue")
     public TemplateInstance overdue(@RestQuery String page) throws SQLException {

@@ -25,6 +25,7 @@ import org.pagila.store.counter.CounterViews.PastRental;
 @APIResponse(responseCode = "401", description = "Not signed in: HTTP Basic with a staff username and password")
 @APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address or for this username; Retry-After says when to try again")
 @APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
+@APIResponse(responseCode = "200", description = "OK")
 public class CustomerApi {
 
     @Inject

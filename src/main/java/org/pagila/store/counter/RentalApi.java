@@ -96,6 +96,7 @@ public class RentalApi {
     }
 
     /** The rental with its payments. */
+    @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/{id}")
@@ -106,6 +107,7 @@ public class RentalApi {
         }
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
@@ -120,6 +122,7 @@ public class RentalApi {
     }
 
     /** Return by the copy's inventory id (the number on the case). */
+    @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
@@ -137,6 +140,7 @@ public class RentalApi {
     }
 
     /** Open rentals past due, oldest first, 20 a page. */
+    @APIResponse(responseCode = "200", description = "OK")
     @GET
     @Path("/overdue")
     public Page<Overdue> overdue(@RestQuery String page) throws SQLException {
@@ -147,6 +151,7 @@ public class RentalApi {
     }
 
     /** The copies of a film at the staff member's store, and which are in stock. */
+    @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/copies")

@@ -102,7 +102,7 @@ class HostileInputTest {
     /** Write requests: the counter's forms and the JSON API with the same hostile values. */
     static Stream<Arguments> writes() {
         return Stream.of(
-                Arguments.of("copy number with an exponent", "inventoryId=1e5", "{\"customerId\":1,\"inventoryId\":1e5}", 400, "must be"),
+                Arguments.of("copy number with an exponent", "inventoryId=1e5", "{\"customerId\":1,\"inventoryId\":1e5}", 400, "inventoryId"),
                 Arguments.of("copy number past int", "inventoryId=99999999999", "{\"customerId\":1,\"inventoryId\":99999999999}", 400, "inventoryId"),
                 Arguments.of("copy number with NUL", "inventoryId=1%00", "{\"customerId\":1,\"inventoryId\":\"1\\u0000\"}", 400, "inventoryId"),
                 Arguments.of("negative copy number", "inventoryId=-4", "{\"customerId\":1,\"inventoryId\":-4}", 400, "inventoryId"));

@@ -27,10 +27,14 @@ class SignInHardeningTest {
         return "203.0.113." + (1 + (int) (Math.random() * 250));
     }
 
+    private static int limit(String key) {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue(key, Integer.class);
+    }
+
     @Test
     void failedSignInsForOneUsernameAreThrottledWith429AndRetryAfter() {
         String user = "guess" + System.nanoTime();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < limit("pagila.sign-in.max-failures-per-username"); i++) {
             given().header("X-Forwarded-For", address()).auth().preemptive().basic(user, "wrong" + i)
                     .get("/api/customers/1").then().statusCode(401);
         }
@@ -50,7 +54,7 @@ class SignInHardeningTest {
     @Test
     void failedSignInsFromOneAddressAreThrottledForEveryUsername() {
         String from = "198.51.100." + (1 + (int) (Math.random() * 250));
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < limit("pagila.sign-in.max-failures-per-address"); i++) {
             given().header("X-Forwarded-For", from).auth().preemptive().basic("user" + i + "-" + System.nanoTime(), "x")
                     .get("/api/customers/1").then().statusCode(401);
         }
@@ -79,6 +83,7 @@ class SignInHardeningTest {
             StaffPasswords.reset(owner, Secrets.load(TestCluster.settings().secretsFile()), "Mike");
         }
         org.awaitility.Awaitility.await("the reset replicates").atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofSeconds(1))
                 .until(() -> given().auth().preemptive().basic("Mike", old).get("/api/customers/1").statusCode() == 401);
         given().filter(session).redirects().follow(false).get("/staff").then().statusCode(302);
         given().auth().preemptive().basic("Mike", Staff.password("Mike")).get("/api/customers/1").then().statusCode(200);
