@@ -1,5 +1,6 @@
 package org.pagila.store.catalog;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.inject.Inject;
 import org.pagila.store.web.HttpCacheable;
 import jakarta.ws.rs.GET;
@@ -17,12 +18,16 @@ import org.pagila.store.catalog.CatalogViews.ActorFilms;
 import org.pagila.store.catalog.CatalogViews.CategoryCount;
 import org.pagila.store.catalog.CatalogViews.FilmDetails;
 import org.pagila.store.catalog.CatalogViews.SearchResults;
+import org.pagila.store.web.Params;
 import org.pagila.store.web.UserError;
 
 /** The catalog as JSON, mirroring the pages: same filters, sort, paging and errors. */
 @HttpCacheable
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "400", description = "A parameter is not what this address takes (the message names it)")
+@APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
+@APIResponse(responseCode = "200", description = "OK")
 public class CatalogApi {
 
     @Inject
@@ -53,12 +58,14 @@ public class CatalogApi {
         return ListPage.of(films.items(), films.paging());
     }
 
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("films/{id}")
     public FilmDetails film(@PathParam("id") String id) {
         return catalog.film(UserError.parseId(id, "film"));
     }
 
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("actors/{id}")
     public ActorFilms actor(@PathParam("id") String id) {
@@ -71,6 +78,7 @@ public class CatalogApi {
         return catalog.categories();
     }
 
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("categories/{name}")
     public ListPage<FilmCard> category(@PathParam("name") String name, @Context UriInfo uri) {
@@ -86,8 +94,8 @@ public class CatalogApi {
     @GET
     @Path("search")
     public ListPage<FilmCard> search(@QueryParam("q") String q, @QueryParam("page") String page) {
-        String terms = q == null ? "" : q.strip();
-        int pageNumber = page == null || page.isBlank() ? 1 : FilmQuery.page(page);
+        int pageNumber = Params.page(page);
+        String terms = CatalogPages.searchTerms(q);
         if (terms.isEmpty()) {
             return ListPage.of(List.of(), Paging.of(pageNumber, 0, p -> CatalogPages.searchHref("/api/search", "", p)));
         }

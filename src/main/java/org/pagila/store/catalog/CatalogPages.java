@@ -1,5 +1,6 @@
 package org.pagila.store.catalog;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -20,12 +21,16 @@ import org.pagila.store.catalog.CatalogViews.CategoryCount;
 import org.pagila.store.catalog.CatalogViews.FilmDetails;
 import org.pagila.store.catalog.CatalogViews.FilmPage;
 import org.pagila.store.catalog.CatalogViews.SearchResults;
+import org.pagila.store.web.Params;
 import org.pagila.store.web.UserError;
 
 /** The catalog in the browser: server-rendered pages that work without JavaScript. */
 @HttpCacheable
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
+@APIResponse(responseCode = "400", description = "A parameter is not what this address takes (the message names it)")
+@APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
+@APIResponse(responseCode = "200", description = "OK")
 public class CatalogPages {
 
     @Inject
@@ -57,12 +62,14 @@ public class CatalogPages {
                 FilmQuery.RATINGS, FilmQuery.FEATURES, false);
     }
 
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("films/{id}")
     public TemplateInstance film(@PathParam("id") String id) {
         return Templates.film(catalog.film(UserError.parseId(id, "film")));
     }
 
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("actors/{id}")
     public TemplateInstance actor(@PathParam("id") String id) {
@@ -75,6 +82,7 @@ public class CatalogPages {
         return Templates.categories(catalog.categories());
     }
 
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("categories/{name}")
     public TemplateInstance category(@PathParam("name") String name, @Context UriInfo uri) {
@@ -90,11 +98,11 @@ public class CatalogPages {
     @GET
     @Path("search")
     public TemplateInstance search(@QueryParam("q") String q, @QueryParam("page") String page) {
-        if (q == null || q.isBlank()) {
+        int pageNumber = Params.page(page);
+        String terms = searchTerms(q);
+        if (terms.isEmpty()) {
             return Templates.search(new SearchResults("", List.of(), null, false));
         }
-        int pageNumber = page == null || page.isBlank() ? 1 : FilmQuery.page(page);
-        String terms = q.strip();
         return Templates.search(catalog.search(terms, pageNumber, p -> searchHref("/search", terms, p)));
     }
 
@@ -102,8 +110,18 @@ public class CatalogPages {
         return path + "?q=" + URLEncoder.encode(terms, StandardCharsets.UTF_8) + (page == 1 ? "" : "&page=" + page);
     }
 
+    /** The search box's text: checked before anything else sees it; empty when nothing was typed. */
+    static String searchTerms(String q) {
+        try {
+            return Params.text("q", q, CatalogService.MAX_QUERY_LENGTH).orElse("");
+        } catch (UserError e) {
+            throw e.withLink("/search", "Start a new search");
+        }
+    }
+
     static String knownCategory(String name, FilmQuery.Vocabulary vocabulary) {
-        return vocabulary.categories().stream().filter(c -> c.equalsIgnoreCase(name.strip())).findFirst()
+        String wanted = Params.text("category", name, 64).orElse("");
+        return vocabulary.categories().stream().filter(c -> c.equalsIgnoreCase(wanted)).findFirst()
                 .orElseThrow(() -> UserError.notFound("There is no category '" + UserError.abbreviate(name) + "'.")
                         .withLink("/categories", "See all categories"));
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.pagila.store.web.Params;
 import org.pagila.store.web.UserError;
 
 /**
@@ -54,12 +55,11 @@ public record FilmQuery(String category, String rating, String language, Integer
     }
 
     public static FilmQuery from(MultivaluedMap<String, String> params, Vocabulary vocabulary) {
-        Function<String, Optional<String>> param = name -> Optional.ofNullable(params.getFirst(name))
-                .map(String::strip).filter(v -> !v.isEmpty());
-        Integer minLength = param.apply("minLength").map(v -> wholeNumber("minLength", v)).orElse(null);
-        Integer maxLength = param.apply("maxLength").map(v -> wholeNumber("maxLength", v)).orElse(null);
-        BigDecimal minRate = param.apply("minRate").map(v -> price("minRate", v)).orElse(null);
-        BigDecimal maxRate = param.apply("maxRate").map(v -> price("maxRate", v)).orElse(null);
+        Function<String, String> param = name -> single(params, name);
+        Integer minLength = Params.wholeNumber("minLength", param.apply("minLength"), 0, 10_000, "a length in minutes").orElse(null);
+        Integer maxLength = Params.wholeNumber("maxLength", param.apply("maxLength"), 0, 10_000, "a length in minutes").orElse(null);
+        BigDecimal minRate = Params.price("minRate", param.apply("minRate")).orElse(null);
+        BigDecimal maxRate = Params.price("maxRate", param.apply("maxRate")).orElse(null);
         if (minLength != null && maxLength != null && minLength > maxLength) {
             throw UserError.badRequest("minLength (" + minLength + ") is more than maxLength (" + maxLength + ").");
         }
@@ -67,13 +67,29 @@ public record FilmQuery(String category, String rating, String language, Integer
             throw UserError.badRequest("minRate (" + minRate + ") is more than maxRate (" + maxRate + ").");
         }
         return new FilmQuery(
-                param.apply("category").map(v -> oneOf("category", v, vocabulary.categories())).orElse(null),
-                param.apply("rating").map(v -> oneOf("rating", v, RATINGS)).orElse(null),
-                param.apply("language").map(v -> oneOf("language", v, vocabulary.languages())).orElse(null),
+                name(param, "category").map(v -> oneOf("category", v, vocabulary.categories())).orElse(null),
+                name(param, "rating").map(v -> oneOf("rating", v, RATINGS)).orElse(null),
+                name(param, "language").map(v -> oneOf("language", v, vocabulary.languages())).orElse(null),
                 minLength, maxLength, minRate, maxRate,
-                param.apply("feature").map(v -> oneOf("feature", v, FEATURES)).orElse(null),
-                param.apply("sort").map(FilmQuery::sort).orElse(Sort.TITLE),
-                param.apply("page").map(FilmQuery::page).orElse(1));
+                name(param, "feature").map(v -> oneOf("feature", v, FEATURES)).orElse(null),
+                name(param, "sort").map(FilmQuery::sort).orElse(Sort.TITLE),
+                Params.page(param.apply("page")));
+    }
+
+    /** A filter given twice is ambiguous (which one did the customer mean?), so it is refused rather than guessed. */
+    private static String single(MultivaluedMap<String, String> params, String name) {
+        var values = params.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw UserError.badRequest(name + " is given " + values.size() + " times; give it once.");
+        }
+        return values.get(0);
+    }
+
+    private static Optional<String> name(Function<String, String> param, String name) {
+        return Params.text(name, param.apply(name), 64);
     }
 
     public FilmQuery inCategory(String name) {
@@ -116,30 +132,6 @@ public record FilmQuery(String category, String rating, String language, Integer
                         + "'. Choose one of: " + String.join(", ", allowed) + ".").withLink("/films", "Browse all films"));
     }
 
-    private static int wholeNumber(String name, String value) {
-        try {
-            int number = Integer.parseInt(value);
-            if (number >= 0 && number <= 10_000) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw UserError.badRequest(name + " is a length in minutes (0 to 10000), not '" + UserError.abbreviate(value) + "'.");
-    }
-
-    private static BigDecimal price(String name, String value) {
-        try {
-            BigDecimal price = new BigDecimal(value);
-            if (price.signum() >= 0 && price.compareTo(BigDecimal.valueOf(1000)) <= 0) {
-                return price;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw UserError.badRequest(name + " is a price in dollars such as 2.99, not '" + UserError.abbreviate(value) + "'.");
-    }
-
     private static Sort sort(String value) {
         for (Sort sort : Sort.values()) {
             if (sort.param.equalsIgnoreCase(value)) {
@@ -149,16 +141,4 @@ public record FilmQuery(String category, String rating, String language, Integer
         throw UserError.badRequest("Unknown sort '" + UserError.abbreviate(value) + "'. Choose one of: title, rate, length, popularity.");
     }
 
-    /** Page numbers start at 1; a page past the end is answered with an empty page that links back. */
-    public static int page(String value) {
-        try {
-            int page = Integer.parseInt(value.strip());
-            if (page >= 1) {
-                return page;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw UserError.badRequest("page is a page number from 1, not '" + UserError.abbreviate(value) + "'.");
-    }
 }

@@ -1,5 +1,6 @@
 package org.pagila.store.catalog;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.inject.Inject;
@@ -13,6 +14,8 @@ import org.pagila.store.catalog.CatalogViews.Storefront;
 /** The storefront: what a customer sees first. */
 @HttpCacheable
 @Path("/")
+@APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
+@APIResponse(responseCode = "200", description = "OK")
 public class StorefrontResource {
 
     @Inject

@@ -37,8 +37,10 @@ public class GuardedWrite {
         return CompletableFuture.completedFuture(write.get());
     }
 
-    CompletionStage<Object> readOnly(Supplier<?> write) {
+    /** A timeout leaves the outcome open (the transaction may still commit); the other failures mean no primary. */
+    CompletionStage<Object> readOnly(Supplier<?> write, Throwable failure) {
         cluster.primaryLost();
-        return CompletableFuture.failedFuture(new ReadOnlyException());
+        return CompletableFuture.failedFuture(failure instanceof TimeoutException ? new WriteOutcomeUnknown()
+                : new ReadOnlyException());
     }
 }

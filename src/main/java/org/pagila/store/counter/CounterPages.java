@@ -1,5 +1,6 @@
 package org.pagila.store.counter;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -11,7 +12,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.CookieParam;
+import org.pagila.store.staff.StaffSessions;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,6 +40,9 @@ import org.pagila.store.rental.StaffMember;
 @Path("/staff")
 @RolesAllowed("staff")
 @Produces(MediaType.TEXT_HTML)
+@APIResponse(responseCode = "400", description = "A parameter is not what this address takes (the message names it)")
+@APIResponse(responseCode = "403", description = "The form did not carry this session's CSRF token")
+@APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
 public class CounterPages {
 
     @CheckedTemplate(basePath = "counter")
@@ -69,22 +76,28 @@ public class CounterPages {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    StaffSessions sessions;
+
+    @APIResponse(responseCode = "200", description = "OK")
     @GET
     public TemplateInstance home() {
         return Templates.home(staff.get());
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
     @GET
     @Path("/customers")
     public TemplateInstance customers(@RestQuery String q) throws SQLException {
-        if (q == null || q.isBlank()) {
-            throw new BadCounterInput("Type a name, an email address or a customer number.");
-        }
+        String wanted = BadCounterInput.text("q", q)
+                .orElseThrow(() -> new BadCounterInput("Type a name, an email address or a customer number."));
         try (Connection c = fresh()) {
-            return Templates.customers(staff.get(), q.trim(), reads.findCustomers(c, q));
+            return Templates.customers(staff.get(), wanted, reads.findCustomers(c, wanted));
         }
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/customers/{id}")
     public TemplateInstance customer(@RestPath String id, @RestQuery String page) throws SQLException {
@@ -96,27 +109,37 @@ public class CounterPages {
         }
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/customers/{id}/rent")
     public TemplateInstance rent(@RestPath String id, @RestQuery String film) throws SQLException {
         int customerId = Ids.customer(id);
         try (Connection c = fresh()) {
             CustomerFile customer = reads.customer(c, customerId).orElseThrow(() -> Ids.noCustomer(customerId));
-            List<FilmStock> films = film == null || film.isBlank() ? List.of() : reads.filmsAtStore(c, film, staff.get().storeId());
-            return Templates.rent(staff.get(), customer, film == null ? "" : film.trim(), films);
+            String title = BadCounterInput.text("film", film).orElse("");
+            List<FilmStock> films = title.isEmpty() ? List.of() : reads.filmsAtStore(c, title, staff.get().storeId());
+            return Templates.rent(staff.get(), customer, title, films);
         }
     }
 
+    @APIResponse(responseCode = "303", description = "Rented: to the receipt page")
+    @APIResponse(responseCode = "404", description = "No such record")
+    @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Path("/customers/{id}/rentals")
-    public Response rentCopy(@RestPath String id, @RestForm String inventoryId) throws SQLException {
+    public Response rentCopy(@RestPath String id, @RestForm String inventoryId,
+            @RestForm(IdempotencyKeyHeader.FORM_FIELD) List<String> idempotencyKey) throws SQLException {
         int customerId = Ids.customer(id);
         int copy = BadCounterInput.positive("the copy number", inventoryId);
+        String key = IdempotencyKeyHeader.from(idempotencyKey, IdempotencyKeyHeader.FORM_FIELD);
         StaffMember who = staff.get();
-        RentalReceipt receipt = writes.execute(() -> rentals.rent(who, customerId, copy));
+        RentalReceipt receipt = writes.execute(() -> rentals.rent(who, customerId, copy, key));
         return afterWrite(receipt, "rented");
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/rentals/{id}")
     public TemplateInstance rental(@RestPath String id, @RestQuery String done) throws SQLException {
@@ -127,22 +150,33 @@ public class CounterPages {
         }
     }
 
+    @APIResponse(responseCode = "303", description = "Returned: to the receipt page")
+    @APIResponse(responseCode = "404", description = "No such record")
+    @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Path("/rentals/{id}/return")
-    public Response returnRental(@RestPath String id) throws SQLException {
+    public Response returnRental(@RestPath String id,
+            @RestForm(IdempotencyKeyHeader.FORM_FIELD) List<String> idempotencyKey) throws SQLException {
+        String key = IdempotencyKeyHeader.from(idempotencyKey, IdempotencyKeyHeader.FORM_FIELD);
         StaffMember who = staff.get();
         int rentalId = Ids.rental(id);
-        return afterWrite(writes.execute(() -> rentals.returnRental(who, rentalId)), "returned");
+        return afterWrite(writes.execute(() -> rentals.returnRental(who, rentalId, key)), "returned");
     }
 
+    @APIResponse(responseCode = "303", description = "Returned: to the receipt page")
+    @APIResponse(responseCode = "404", description = "No such record")
+    @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
     @Path("/returns")
-    public Response returnCopy(@RestForm String inventoryId) throws SQLException {
+    public Response returnCopy(@RestForm String inventoryId,
+            @RestForm(IdempotencyKeyHeader.FORM_FIELD) List<String> idempotencyKey) throws SQLException {
         int copy = BadCounterInput.positive("the copy number", inventoryId);
+        String key = IdempotencyKeyHeader.from(idempotencyKey, IdempotencyKeyHeader.FORM_FIELD);
         StaffMember who = staff.get();
-        return afterWrite(writes.execute(() -> rentals.returnCopy(who, copy)), "returned");
+        return afterWrite(writes.execute(() -> rentals.returnCopy(who, copy, key)), "returned");
     }
 
+    @APIResponse(responseCode = "200", description = "OK")
     @GET
     @Path("/overdue")
     public TemplateInstance overdue(@RestQuery String page) throws SQLException {
@@ -152,11 +186,15 @@ public class CounterPages {
         }
     }
 
+    @APIResponse(responseCode = "303", description = "Signed out: to the sign-in page")
     @POST
     @Path("/sign-out")
-    public Response signOut() {
+    public Response signOut(@CookieParam(StaffSessions.COOKIE) String session) {
         FormAuthenticationMechanism.logout(identity);
-        return Response.seeOther(URI.create("/staff/sign-in?signed-out=true")).build();
+        sessions.close(session);
+        return Response.seeOther(URI.create("/staff/sign-in?signed-out=true"))
+                .cookie(new NewCookie.Builder(StaffSessions.COOKIE).value("").path("/").maxAge(0).httpOnly(true).build())
+                .build();
     }
 
     private Connection fresh() throws SQLException {

@@ -1,5 +1,6 @@
 package org.pagila.store.counter;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -20,6 +21,11 @@ import org.pagila.store.counter.CounterViews.PastRental;
 @Path("/api/customers")
 @RolesAllowed("staff")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "400", description = "A parameter is not what this address takes (the message names it)")
+@APIResponse(responseCode = "401", description = "Not signed in: HTTP Basic with a staff username and password")
+@APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address or for this username; Retry-After says when to try again")
+@APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
+@APIResponse(responseCode = "200", description = "OK")
 public class CustomerApi {
 
     @Inject
@@ -30,15 +36,15 @@ public class CustomerApi {
 
     @GET
     public List<CustomerSummary> find(@RestQuery String q) throws SQLException {
-        if (q == null || q.isBlank()) {
-            throw new BadCounterInput("Query parameter q (a name, an email address or a customer number) is required.");
-        }
+        String wanted = BadCounterInput.text("q", q).orElseThrow(() -> new BadCounterInput(
+                "Query parameter q (a name, an email address or a customer number) is required."));
         try (Connection c = staff.readConnection()) {
-            return reads.findCustomers(c, q);
+            return reads.findCustomers(c, wanted);
         }
     }
 
     /** Status, address, balance and open rentals with their due dates. */
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/{id}")
     public CustomerFile customer(@RestPath String id) throws SQLException {
@@ -49,6 +55,7 @@ public class CustomerApi {
     }
 
     /** Rental history, newest first, 10 a page. */
+    @APIResponse(responseCode = "404", description = "No such record")
     @GET
     @Path("/{id}/rentals")
     public Page<PastRental> history(@RestPath String id, @RestQuery String page) throws SQLException {

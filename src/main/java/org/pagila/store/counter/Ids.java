@@ -1,6 +1,8 @@
 package org.pagila.store.counter;
 
 import org.pagila.store.rental.RecordNotFound;
+import org.pagila.store.web.Params;
+import org.pagila.store.web.UserError;
 
 /** Ids in URLs: anything that is not a positive number names nothing, so it is a 404 like an unknown number. */
 final class Ids {
@@ -20,14 +22,7 @@ final class Ids {
     }
 
     private static int parse(String raw, String what) {
-        try {
-            int id = Integer.parseInt(raw);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // the same answer as an unknown number
-        }
-        throw new RecordNotFound("There is no " + what + " \"" + raw + "\".");
+        return Params.id(raw).orElseThrow(() -> new RecordNotFound("There is no " + what + " \""
+                + UserError.abbreviate(String.valueOf(raw)) + "\"."));
     }
 }

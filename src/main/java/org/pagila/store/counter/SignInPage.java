@@ -1,25 +1,38 @@
 package org.pagila.store.counter;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /** The staff sign-in form; Quarkus form authentication receives it at /j_security_check. */
 @Path("/staff/sign-in")
+@APIResponse(responseCode = "200", description = "The sign-in form")
+@APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address or for this username; Retry-After says when to try again")
 public class SignInPage {
 
     @CheckedTemplate(basePath = "counter")
     static class Templates {
-        static native TemplateInstance signIn(boolean failed, boolean signedOut);
+        static native TemplateInstance signIn(boolean failed, boolean signedOut, boolean throttled);
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public TemplateInstance form(@RestQuery String error, @RestQuery("signed-out") String signedOut) {
-        return Templates.signIn(error != null, signedOut != null);
+    public Response form(@RestQuery String error, @RestQuery("signed-out") String signedOut) {
+        if ("throttled".equals(error)) {
+            // the gate sent the browser here instead of checking another password: say so, with the same 429 the API gives
+            return Response.status(429).header(HttpHeaders.RETRY_AFTER, SECONDS_SHOWN)
+                    .entity(Templates.signIn(false, false, true)).build();
+        }
+        return Response.ok(Templates.signIn(error != null, signedOut != null, false)).build();
     }
+
+    /** The page cannot know the exact wait of the address or the username; a short, honest hint. */
+    private static final String SECONDS_SHOWN = "60";
 }

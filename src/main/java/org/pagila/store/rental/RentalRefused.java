@@ -1,12 +1,15 @@
 package org.pagila.store.rental;
 
+import jakarta.ws.rs.core.Response.Status;
+import org.pagila.store.web.UserError;
+
 /** The write contradicts the state of the store: copy out, customer inactive, wrong store (HTTP 409). */
-public class RentalRefused extends RuntimeException {
+public class RentalRefused extends UserError {
     public RentalRefused(String message) {
-        super(message);
+        super(Status.CONFLICT, message, COUNTER, null);
     }
 
     public RentalRefused(String message, Throwable cause) {
-        super(message, cause);
+        super(Status.CONFLICT, message, COUNTER, cause);
     }
 }

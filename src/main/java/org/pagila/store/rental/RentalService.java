@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.hibernate.exception.ConstraintViolationException;
 
 /**
@@ -26,9 +27,59 @@ public class RentalService {
     @Inject
     EntityManager em;
 
-    /** Rents a copy to a customer and takes the film's rental rate as a payment. */
+    @Inject
+    IdempotencyKeys keys;
+
+    /**
+     * Rents a copy to a customer and takes the film's rental rate as a payment. With an idempotency key (may be
+     * null) a repeated request returns the first one's receipt.
+     */
     @Transactional
-    public RentalReceipt rent(StaffMember staff, int customerId, int inventoryId) {
+    public RentalReceipt rent(StaffMember staff, int customerId, int inventoryId, String idempotencyKey) {
+        return once(staff, idempotencyKey, "rent:customer=" + customerId + ":copy=" + inventoryId,
+                () -> rentCopy(staff, customerId, inventoryId));
+    }
+
+    /** Rents any copy of a film that is in stock at the staff member's store. */
+    @Transactional
+    public RentalReceipt rentFilm(StaffMember staff, int customerId, int filmId, String idempotencyKey) {
+        return once(staff, idempotencyKey, "rent:customer=" + customerId + ":film=" + filmId,
+                () -> rentAnyCopy(staff, customerId, filmId));
+    }
+
+    /** Closes a rental; a late return pays the late fee (V23's rental_late_fee) as a payment. */
+    @Transactional
+    public RentalReceipt returnRental(StaffMember staff, int rentalId, String idempotencyKey) {
+        return once(staff, idempotencyKey, "return:rental=" + rentalId, () -> closeRental(staff, rentalId));
+    }
+
+    /** Returns a copy by its inventory id (the number on the DVD case). */
+    @Transactional
+    public RentalReceipt returnCopy(StaffMember staff, int inventoryId, String idempotencyKey) {
+        return once(staff, idempotencyKey, "return:copy=" + inventoryId, () -> {
+            Copy copy = copy(inventoryId);
+            int rentalId = openRentalOf(inventoryId)
+                    .orElseThrow(() -> new RentalRefused("Copy " + inventoryId + " of " + copy.title + " is not out on rental."));
+            return closeRental(staff, rentalId);
+        });
+    }
+
+    /** The write once per key: the key is claimed first in this transaction and stores the receipt before commit. */
+    private RentalReceipt once(StaffMember staff, String key, String request, Supplier<RentalReceipt> write) {
+        if (key == null) {
+            return write.get();
+        }
+        IdempotencyKeys.Key claimed = new IdempotencyKeys.Key(key, request);
+        Optional<RentalReceipt> earlier = keys.claim(staff.staffId(), claimed);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        RentalReceipt receipt = write.get();
+        keys.complete(staff.staffId(), claimed, receipt);
+        return receipt;
+    }
+
+    private RentalReceipt rentCopy(StaffMember staff, int customerId, int inventoryId) {
         requireActiveCustomer(customerId);
         Copy copy = copy(inventoryId);
         if (copy.storeId != staff.storeId()) {
@@ -59,33 +110,34 @@ public class RentalService {
         return receipt(rental, copy, null);
     }
 
-    /** Rents any copy of a film that is in stock at the staff member's store. */
-    @Transactional
-    public RentalReceipt rentFilm(StaffMember staff, int customerId, int filmId) {
+    /**
+     * The first free copy that no concurrent rental is taking: locked with SKIP LOCKED, so two staff renting the
+     * same film at once get different copies instead of one of them a conflict.
+     */
+    private RentalReceipt rentAnyCopy(StaffMember staff, int customerId, int filmId) {
         requireActiveCustomer(customerId);
         List<?> film = em.createNativeQuery("SELECT title FROM film WHERE film_id = ?1").setParameter(1, filmId).getResultList();
         if (film.isEmpty()) {
             throw new RecordNotFound("There is no film " + filmId + ".");
         }
-        List<?> copies = em.createNativeQuery("""
+        List<?> free = em.createNativeQuery("""
                 SELECT i.inventory_id FROM inventory i
                 WHERE i.film_id = ?1 AND i.store_id = ?2
-                ORDER BY EXISTS (SELECT FROM rental r WHERE r.inventory_id = i.inventory_id AND r.return_date IS NULL), i.inventory_id
+                  AND NOT EXISTS (SELECT FROM rental r WHERE r.inventory_id = i.inventory_id AND r.return_date IS NULL)
+                ORDER BY i.inventory_id
+                LIMIT 1 FOR UPDATE OF i SKIP LOCKED
                 """).setParameter(1, filmId).setParameter(2, staff.storeId()).getResultList();
-        if (copies.isEmpty()) {
-            throw new RentalRefused(film.get(0) + " is not stocked at store " + staff.storeId() + ".");
+        if (free.isEmpty()) {
+            long stocked = ((Number) em.createNativeQuery("SELECT count(*) FROM inventory WHERE film_id = ?1 AND store_id = ?2")
+                    .setParameter(1, filmId).setParameter(2, staff.storeId()).getSingleResult()).longValue();
+            throw new RentalRefused(stocked == 0 ? film.get(0) + " is not stocked at store " + staff.storeId() + "."
+                    : "No copy of " + film.get(0) + " is in stock at store " + staff.storeId() + ": all " + stocked
+                    + " are out or being rented right now.");
         }
-        int candidate = ((Number) copies.get(0)).intValue();
-        if (openRentalOf(candidate).isPresent()) {
-            throw new RentalRefused("No copy of " + film.get(0) + " is in stock at store " + staff.storeId() + ": all "
-                    + copies.size() + " are out.");
-        }
-        return rent(staff, customerId, candidate);
+        return rentCopy(staff, customerId, ((Number) free.get(0)).intValue());
     }
 
-    /** Closes a rental; a late return pays the late fee (V23's rental_late_fee) as a payment. */
-    @Transactional
-    public RentalReceipt returnRental(StaffMember staff, int rentalId) {
+    private RentalReceipt closeRental(StaffMember staff, int rentalId) {
         Rental rental = em.find(Rental.class, rentalId, LockModeType.PESSIMISTIC_WRITE);
         if (rental == null) {
             throw new RecordNotFound("There is no rental " + rentalId + ".");
@@ -106,15 +158,6 @@ public class RentalService {
             em.flush();
         }
         return receipt(rental, copy, lateFee);
-    }
-
-    /** Returns a copy by its inventory id (the number on the DVD case). */
-    @Transactional
-    public RentalReceipt returnCopy(StaffMember staff, int inventoryId) {
-        Copy copy = copy(inventoryId);
-        int rentalId = openRentalOf(inventoryId)
-                .orElseThrow(() -> new RentalRefused("Copy " + inventoryId + " of " + copy.title + " is not out on rental."));
-        return returnRental(staff, rentalId);
     }
 
     private void requireActiveCustomer(int customerId) {

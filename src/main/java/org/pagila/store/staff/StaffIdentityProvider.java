@@ -11,24 +11,52 @@ import io.quarkus.security.identity.request.TrustedAuthenticationRequest;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * Checks a staff member's username and password against the bcrypt hash in the staff_login view. It reads from
  * the standby pool: signing in must keep working while the primary is gone (rentals pause, lookups go on).
+ *
+ * Every failed check costs the same bcrypt as a real one (unknown usernames and over-long passwords are checked
+ * against a dummy hash), so neither the time nor the answer tells whether a username exists; throttled clients
+ * are refused before any bcrypt; a recent success is remembered (CredentialCache) so API clients do not pay
+ * bcrypt per request.
  */
 @ApplicationScoped
 public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
+    /** bcrypt reads at most 72 bytes; the library refuses more. One byte less keeps us clear of the edge. */
+    static final int MAX_PASSWORD_BYTES = 71;
+    /** The cost the real hashes use (StaffPasswords), so a dummy check takes as long as a real one. */
+    private static final int BCRYPT_COST = 10;
+    private static final String DUMMY_HASH = BCrypt.withDefaults().hashToString(BCRYPT_COST, "not a password".toCharArray());
+    private static final char[] DUMMY_PASSWORD = "not this one either".toCharArray();
 
     @Inject
     @DataSource("standby")
     AgroalDataSource standbys;
+
+    @Inject
+    SignInThrottle throttle;
+
+    @Inject
+    CredentialCache cache;
+
+    @Inject
+    StaffSessions sessions;
+
+    record Login(String username, String passwordHash, String role) {
+    }
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -37,37 +65,81 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
 
     @Override
     public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
-        return context.runBlocking(() -> verify(request.getUsername(), request.getPassword().getPassword()));
+        RoutingContext http = HttpSecurityUtils.getRoutingContextAttribute(request);
+        return context.runBlocking(() -> verify(request.getUsername(), request.getPassword().getPassword(), http));
     }
 
-    private SecurityIdentity verify(String username, char[] password) {
-        return lookUp(username, (hash) -> BCrypt.verifyer().verify(password, hash).verified);
+    private SecurityIdentity verify(String username, char[] password, RoutingContext http) {
+        String address = SignInGate.clientAddress(http);
+        var wait = throttle.retryAfter(address, username);
+        if (wait.isPresent()) {
+            SignInGate.markThrottled(http, wait.get());
+            throw new AuthenticationFailedException("Too many failed sign-ins");
+        }
+        Optional<Login> login = plausible(username) ? lookUp(username) : Optional.empty();
+        boolean fits = utf8Length(password) <= MAX_PASSWORD_BYTES;
+        if (login.isPresent() && fits && cache.isVerified(username, password, login.get().passwordHash())) {
+            return signedIn(login.get(), http);
+        }
+        boolean real = login.isPresent() && fits;
+        boolean verified = BCrypt.verifyer().verify(real ? password : DUMMY_PASSWORD,
+                real ? login.get().passwordHash() : DUMMY_HASH).verified && real;
+        if (!verified) {
+            throttle.failed(address, username, login.isEmpty() ? "unknown username" : !fits ? "password over "
+                    + MAX_PASSWORD_BYTES + " bytes" : "wrong password");
+            throw new AuthenticationFailedException("Wrong username or password");
+        }
+        cache.remember(username, password, login.get().passwordHash());
+        return signedIn(login.get(), http);
     }
 
-    /** The staff member, if the check on their hash passes; the same lookup serves a signed-in session's cookie. */
-    SecurityIdentity lookUp(String username, java.util.function.Predicate<String> hashCheck) {
+    private SecurityIdentity signedIn(Login login, RoutingContext http) {
+        if (SignInGate.isFormSignIn(http)) {
+            SignInGate.openSession(http, sessions.open(login.username(), login.passwordHash()));
+        }
+        return identity(login);
+    }
+
+    /** A username worth a database round trip: short, printable. Others are simply unknown (after the dummy bcrypt). */
+    private static boolean plausible(String username) {
+        return username != null && !username.isEmpty() && username.length() <= 64
+                && username.chars().noneMatch(c -> Character.isISOControl(c) || c == '\uFFFD');
+    }
+
+    private static int utf8Length(char[] password) {
+        return StandardCharsets.UTF_8.encode(CharBuffer.wrap(password)).remaining();
+    }
+
+    private static SecurityIdentity identity(Login login) {
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(login.username()))
+                .addRole(login.role())
+                .build();
+    }
+
+    Optional<Login> lookUp(String username) {
         try (Connection c = standbys.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT username, password_hash, role FROM staff_login WHERE username = ?")) {
             s.setString(1, username);
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next() || !hashCheck.test(rs.getString(2))) {
-                    throw new AuthenticationFailedException("Wrong username or password");
-                }
-                return QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal(rs.getString(1)))
-                        .addRole(rs.getString(3))
-                        .build();
+                return rs.next() ? Optional.of(new Login(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new AuthenticationFailedException("Staff sign-in is unavailable: " + e.getMessage(), e);
+            throw new AuthenticationFailedException("Staff sign-in is unavailable: " + e.getSQLState(), e);
         }
     }
 
-    /** Form sign-in keeps the identity in an encrypted cookie; each request re-reads the staff member (still active?). */
+    /**
+     * Form sign-in keeps the identity in an encrypted cookie; each request re-reads the staff member (still active?)
+     * and requires the server-side session opened at sign-in (not signed out, same password, within its lifetime).
+     */
     @ApplicationScoped
     public static class SignedInSession implements IdentityProvider<TrustedAuthenticationRequest> {
         @Inject
         StaffIdentityProvider staff;
+
+        @Inject
+        StaffSessions sessions;
 
         @Override
         public Class<TrustedAuthenticationRequest> getRequestType() {
@@ -76,7 +148,15 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
 
         @Override
         public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
-            return context.runBlocking(() -> staff.lookUp(request.getPrincipal(), hash -> true));
+            String sessionId = SignInGate.sessionId(HttpSecurityUtils.getRoutingContextAttribute(request));
+            return context.runBlocking(() -> {
+                Login login = staff.lookUp(request.getPrincipal())
+                        .orElseThrow(() -> new AuthenticationFailedException("No such staff member"));
+                if (!sessions.isValid(sessionId, login.username(), login.passwordHash())) {
+                    throw new AuthenticationFailedException("The session has ended");
+                }
+                return identity(login);
+            });
         }
     }
 }

@@ -2,7 +2,15 @@ package org.pagila.store.web;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.persistence.PersistenceException;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.core.Request;
+import java.sql.SQLException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -13,10 +21,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.pagila.store.cluster.ReadOnlyException;
-import org.pagila.store.counter.BadCounterInput;
 import org.pagila.store.counter.CsrfGuard;
-import org.pagila.store.rental.RecordNotFound;
-import org.pagila.store.rental.RentalRefused;
 
 /**
  * Every failure reaches the customer as a short explanation and a way back: a page in the browser, JSON under
@@ -36,11 +41,18 @@ public class ErrorPages {
 
     @ServerExceptionMapper
     public Response userError(UserError e, UriInfo uri, HttpHeaders headers) {
-        return respond(e.status(), e.getMessage(), e.back(), uri, headers);
+        Response response = respond(e.status(), e.getMessage(), e.back(), uri, headers);
+        return e.status() == Status.SERVICE_UNAVAILABLE
+                ? Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, "5").build()
+                : response;
     }
 
     @ServerExceptionMapper
     public Response webError(WebApplicationException e, UriInfo uri, HttpHeaders headers) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // the framework wraps a body it could not read: say what was wrong with it
+            return badJson(json, uri, headers);
+        }
         Status status = Status.fromStatusCode(e.getResponse().getStatus());
         if (status == null) {
             status = Status.BAD_REQUEST;
@@ -48,33 +60,29 @@ public class ErrorPages {
         String message = switch (status) {
             case NOT_FOUND -> "There is nothing at " + UserError.abbreviate(uri.getPath()) + ".";
             case METHOD_NOT_ALLOWED -> "This address does not accept that method.";
-            case NOT_ACCEPTABLE, UNSUPPORTED_MEDIA_TYPE -> "This address cannot answer in the requested format.";
+            case NOT_ACCEPTABLE -> "This address cannot answer in the requested format.";
+            case UNSUPPORTED_MEDIA_TYPE -> "This address cannot take a body of that type; send application/json.";
             default -> status.getReasonPhrase() + ".";
         };
         return respond(status, message, null, uri, headers);
     }
 
-    // ---- the counter's refusals: back to the counter ----
-    private static final UserError.Link COUNTER = new UserError.Link("/staff", "Back to the counter");
-
-    @ServerExceptionMapper
-    public Response recordNotFound(RecordNotFound e, UriInfo uri, HttpHeaders headers) {
-        return respond(Status.NOT_FOUND, e.getMessage(), COUNTER, uri, headers);
-    }
-
-    @ServerExceptionMapper
-    public Response rentalRefused(RentalRefused e, UriInfo uri, HttpHeaders headers) {
-        return respond(Status.CONFLICT, e.getMessage(), COUNTER, uri, headers);
-    }
-
-    @ServerExceptionMapper
-    public Response badCounterInput(BadCounterInput e, UriInfo uri, HttpHeaders headers) {
-        return respond(Status.BAD_REQUEST, e.getMessage(), COUNTER, uri, headers);
+    /** A JSON body that does not parse, or whose values do not fit the fields: 400 naming the field. */
+    @ServerExceptionMapper({JsonProcessingException.class, JsonParseException.class, MismatchedInputException.class,
+            InvalidFormatException.class, StreamReadException.class})
+    public Response badJson(JsonProcessingException e, UriInfo uri, HttpHeaders headers) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UserError refusal) {
+                // a request record refused its own values while being read: that refusal is the answer
+                return userError(refusal, uri, headers);
+            }
+        }
+        return respond(Status.BAD_REQUEST, JsonFailure.describe(e), null, uri, headers);
     }
 
     @ServerExceptionMapper
     public Response csrfRejected(CsrfGuard.CsrfRejected e, UriInfo uri, HttpHeaders headers) {
-        return respond(Status.FORBIDDEN, e.getMessage(), COUNTER, uri, headers);
+        return respond(Status.FORBIDDEN, e.getMessage(), UserError.COUNTER, uri, headers);
     }
 
     /** A write while no primary can take it: the store is read-only for a moment, browsing goes on. */
@@ -85,12 +93,29 @@ public class ErrorPages {
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(ReadOnlyException.RETRY_AFTER_SECONDS)).build();
     }
 
+    /** Database failures on any path, reads and writes alike, decided by SQLSTATE (see {@link DatabaseFailure}). */
     @ServerExceptionMapper
-    public Response databaseUnavailable(PersistenceException e, UriInfo uri, HttpHeaders headers) {
-        LOG.warnf("Catalog read failed on %s: %s", uri.getPath(), e.getMessage());
-        return Response.fromResponse(respond(Status.SERVICE_UNAVAILABLE,
-                "The catalog cannot be read right now. Please try again in a few seconds.", null, uri, headers))
-                .header(HttpHeaders.RETRY_AFTER, "5").build();
+    public Response persistence(PersistenceException e, UriInfo uri, HttpHeaders headers, Request request) {
+        return database(e, uri, headers, request);
+    }
+
+    @ServerExceptionMapper
+    public Response sql(SQLException e, UriInfo uri, HttpHeaders headers, Request request) {
+        return database(e, uri, headers, request);
+    }
+
+    private Response database(Exception e, UriInfo uri, HttpHeaders headers, Request request) {
+        boolean write = !HttpMethod.GET.equals(request.getMethod()) && !HttpMethod.HEAD.equals(request.getMethod());
+        DatabaseFailure failure = DatabaseFailure.of(e, write);
+        if (failure.status() == Status.INTERNAL_SERVER_ERROR) {
+            return unexpected(e, uri, headers);
+        }
+        LOG.warnf("Database failure (SQLSTATE %s) on %s %s: %s", failure.sqlState(), request.getMethod(), uri.getPath(),
+                e.getMessage());
+        Response response = respond(failure.status(), failure.message(), write ? UserError.COUNTER : null, uri, headers);
+        return failure.retryLater()
+                ? Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, "5").build()
+                : response;
     }
 
     @ServerExceptionMapper

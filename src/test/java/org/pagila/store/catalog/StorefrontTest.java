@@ -57,7 +57,7 @@ class StorefrontTest {
 
     @Test
     void theHttpContractIsPublishedAsOpenApi() {
-        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+        given().accept("application/json").get(org.pagila.store.web.Management.url("/q/openapi")).then().statusCode(200)
                 .body("paths.'/api/films'.get", org.hamcrest.Matchers.notNullValue())
                 .body("paths.'/api/rentals'.post", org.hamcrest.Matchers.notNullValue())
                 .body("paths.'/api/cluster'.get", org.hamcrest.Matchers.notNullValue());
@@ -65,7 +65,7 @@ class StorefrontTest {
 
     @Test
     void healthIsUp() {
-        given().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        given().get(org.pagila.store.web.Management.url("/q/health/live")).then().statusCode(200).body("status", is("UP"));
+        given().get(org.pagila.store.web.Management.url("/q/health/ready")).then().statusCode(200).body("status", is("UP"));
     }
 }

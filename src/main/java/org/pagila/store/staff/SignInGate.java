@@ -1,0 +1,163 @@
+package org.pagila.store.staff;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Runs before Quarkus' authentication on every request: a throttled client address or username is answered
+ * 429 + Retry-After at once (JSON for HTTP Basic, the sign-in page for the form), so guessing costs the store
+ * nothing; and it carries the server-side session cookie (StaffSessions) in and out, since identity providers
+ * only see the request and run on worker threads.
+ */
+@ApplicationScoped
+public class SignInGate {
+    static final String FORM_ACTION = "/j_security_check";
+    private static final String NEW_SESSION = "pagila.new-session";
+    private static final String THROTTLED = "pagila.throttled";
+
+    @Inject
+    SignInThrottle throttle;
+
+    @ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "pagila-staff")
+    String formCookie;
+
+    @ConfigProperty(name = "pagila.http.secure-cookies", defaultValue = "false")
+    boolean secureCookies;
+
+    void register(@Observes Filters filters) {
+        filters.register(this::gate, SecurityHandlerPriorities.AUTHENTICATION + 10);
+    }
+
+    private void gate(RoutingContext rc) {
+        String username = basicUsername(rc);
+        boolean formSignIn = isFormSignIn(rc);
+        if (formSignIn && crossSite(rc)) {
+            // login CSRF: a foreign page must not sign a browser in (as the attacker) behind the user's back
+            rc.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=UTF-8")
+                    .end("Staff sign-in is accepted only from the store's own sign-in page.");
+            return;
+        }
+        if (username != null || formSignIn) {
+            var wait = throttle.retryAfter(clientAddress(rc), username);
+            if (wait.isPresent()) {
+                refuse(rc, wait.get(), formSignIn);
+                return;
+            }
+        }
+        rc.addHeadersEndHandler(v -> {
+            Duration throttled = rc.get(THROTTLED);
+            if (throttled != null && formSignIn) {
+                // the username was throttled inside the identity provider: the form lands on the throttled page
+                rc.response().putHeader(HttpHeaders.LOCATION, "/staff/sign-in?error=throttled");
+            } else if (throttled != null) {
+                rc.response().setStatusCode(429).putHeader(HttpHeaders.RETRY_AFTER,
+                        String.valueOf(SignInThrottle.seconds(throttled)));
+            }
+            String session = rc.get(NEW_SESSION);
+            if (session != null) {
+                rc.response().addCookie(cookie(rc, StaffSessions.COOKIE, session)); // no Max-Age: ends with the browser
+                // a new sign-in also means a new CSRF token: the one from before sign-in is dropped
+                rc.response().addCookie(cookie(rc, CsrfCookie.NAME, "").setPath("/staff").setMaxAge(0));
+            }
+        });
+        rc.next();
+    }
+
+    private void refuse(RoutingContext rc, Duration wait, boolean formSignIn) {
+        long seconds = SignInThrottle.seconds(wait);
+        rc.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
+        if (formSignIn) {
+            rc.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, "/staff/sign-in?error=throttled").end();
+            return;
+        }
+        rc.response().setStatusCode(429).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end("{\"status\":429,\"error\":\"Too Many Requests\",\"message\":\"" + tooMany(seconds) + "\",\"link\":\"/staff/sign-in\"}");
+    }
+
+    /** Browsers say where a form came from (Sec-Fetch-Site, else Origin); requests that say nothing are not browsers. */
+    static boolean crossSite(RoutingContext rc) {
+        String site = rc.request().getHeader("Sec-Fetch-Site");
+        if (site != null) {
+            return !site.equals("same-origin") && !site.equals("none");
+        }
+        String origin = rc.request().getHeader(HttpHeaders.ORIGIN);
+        if (origin == null || origin.equals("null")) {
+            return origin != null;
+        }
+        String host = rc.request().getHeader(HttpHeaders.HOST);
+        int scheme = origin.indexOf("://");
+        return host == null || scheme < 0 || !origin.substring(scheme + 3).equalsIgnoreCase(host);
+    }
+
+    public static String tooMany(long seconds) {
+        return "Too many failed sign-ins from this address or for this username. Please wait " + seconds
+                + " seconds before trying again.";
+    }
+
+    private Cookie cookie(RoutingContext rc, String name, String value) {
+        return Cookie.cookie(name, value).setPath("/").setHttpOnly(true).setSecure(secureCookies || rc.request().isSSL())
+                .setSameSite(CookieSameSite.STRICT);
+    }
+
+    static boolean isFormSignIn(RoutingContext rc) {
+        return rc != null && rc.request().method() == HttpMethod.POST && FORM_ACTION.equals(rc.normalizedPath());
+    }
+
+    /** The client's address; behind a TLS proxy with quarkus.http.proxy.proxy-address-forwarding it is the forwarded one. */
+    static String clientAddress(RoutingContext rc) {
+        if (rc == null || rc.request().remoteAddress() == null) {
+            return "unknown";
+        }
+        return rc.request().remoteAddress().hostAddress();
+    }
+
+    static void markThrottled(RoutingContext rc, Duration wait) {
+        if (rc != null) {
+            rc.put(THROTTLED, wait);
+        }
+    }
+
+    static void openSession(RoutingContext rc, String id) {
+        rc.put(NEW_SESSION, id);
+    }
+
+    public static String sessionId(RoutingContext rc) {
+        if (rc == null) {
+            return null;
+        }
+        Cookie cookie = rc.request().getCookie(StaffSessions.COOKIE);
+        return cookie == null ? null : cookie.getValue();
+    }
+
+    /** The username of an HTTP Basic header, without checking anything else. */
+    static String basicUsername(RoutingContext rc) {
+        String header = rc.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.length() > 1024 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The CSRF cookie's name, kept here so the sign-in can rotate it (see application.properties). */
+    static final class CsrfCookie {
+        static final String NAME = "pagila-csrf";
+    }
+}

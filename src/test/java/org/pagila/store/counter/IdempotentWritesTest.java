@@ -1,0 +1,134 @@
+package org.pagila.store.counter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** A retried write returns the first outcome: never a second rental or payment, also when the first answer was lost. */
+@QuarkusTest
+class IdempotentWritesTest {
+
+    private static Response rent(String key, int customer, int copy) {
+        var spec = Staff.mike();
+        if (key != null) {
+            spec = spec.header("Idempotency-Key", key);
+        }
+        return spec.body("{\"customerId\":" + customer + ",\"inventoryId\":" + copy + "}").post("/api/rentals");
+    }
+
+    @Test
+    void aRepeatedKeyReturnsTheFirstRentalAndChargesOnce() throws Exception {
+        int customer = Staff.newCustomer("IDEMPOTENT" + System.nanoTime() % 100000);
+        int copy = Staff.freeCopy(1, 10);
+        String key = UUID.randomUUID().toString();
+        Response first = rent(key, customer, copy);
+        assertEquals(201, first.statusCode(), first.asString());
+        Response again = rent(key, customer, copy);
+        assertEquals(201, again.statusCode(), again.asString());
+        assertEquals(first.jsonPath().getInt("rentalId"), again.jsonPath().getInt("rentalId"));
+        assertEquals(first.header("Location"), again.header("Location"));
+        assertEquals(1, Staff.sqlInt("SELECT count(*) FROM rental WHERE customer_id = " + customer));
+        assertEquals(1, Staff.sqlInt("SELECT count(*) FROM payment WHERE customer_id = " + customer));
+
+        Response otherRequest = rent(key, customer, Staff.freeCopy(1, 11));
+        assertEquals(409, otherRequest.statusCode(), otherRequest.asString());
+        assertTrue(otherRequest.jsonPath().getString("message").contains("already used for another request"));
+
+        int rentalId = first.jsonPath().getInt("rentalId");
+        String returnKey = UUID.randomUUID().toString();
+        Response returned = Staff.mike().header("Idempotency-Key", returnKey).post("/api/rentals/" + rentalId + "/return");
+        Response returnedAgain = Staff.mike().header("Idempotency-Key", returnKey).post("/api/rentals/" + rentalId + "/return");
+        assertEquals(200, returned.statusCode(), returned.asString());
+        assertEquals(200, returnedAgain.statusCode(), "a repeated return is the same return, not 'already returned': " + returnedAgain.asString());
+        assertEquals(returned.jsonPath().getString("returnDate"), returnedAgain.jsonPath().getString("returnDate"));
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyRentOnce() throws Exception {
+        int customer = Staff.newCustomer("TWICE" + System.nanoTime() % 100000);
+        int copy = Staff.freeCopy(1, 12);
+        String key = UUID.randomUUID().toString();
+        var a = CompletableFuture.supplyAsync(() -> rent(key, customer, copy));
+        var b = CompletableFuture.supplyAsync(() -> rent(key, customer, copy));
+        Response ra = a.get();
+        Response rb = b.get();
+        assertEquals(201, ra.statusCode(), ra.asString());
+        assertEquals(201, rb.statusCode(), rb.asString());
+        assertEquals(ra.jsonPath().getInt("rentalId"), rb.jsonPath().getInt("rentalId"));
+        assertEquals(1, Staff.sqlInt("SELECT count(*) FROM rental WHERE customer_id = " + customer));
+    }
+
+    @Test
+    void keysThatAreNotPlainOrRepeatedAreRefused() {
+        Response repeated = Staff.mike().header("Idempotency-Key", "aaaaaaaa-1").header("Idempotency-Key", "bbbbbbbb-2")
+                .body("{\"customerId\":1,\"inventoryId\":1}").post("/api/rentals");
+        assertEquals(400, repeated.statusCode(), repeated.asString());
+        assertTrue(repeated.jsonPath().getString("message").contains("given 2 times"));
+        Response odd = Staff.mike().header("Idempotency-Key", "short").body("{\"customerId\":1,\"inventoryId\":1}").post("/api/rentals");
+        assertEquals(400, odd.statusCode(), odd.asString());
+        assertTrue(odd.jsonPath().getString("message").contains("must be 8 to 100"));
+    }
+
+    @Test
+    void twoRentalsOfOneFilmAtOnceGetDifferentCopies() throws Exception {
+        int film = 19;
+        int c1 = Staff.newCustomer("SKIPA" + System.nanoTime() % 100000);
+        int c2 = Staff.newCustomer("SKIPB" + System.nanoTime() % 100000);
+        int free = Staff.sqlInt("SELECT count(*) FROM inventory i WHERE film_id = " + film + " AND store_id = 1 AND NOT EXISTS "
+                + "(SELECT FROM rental r WHERE r.inventory_id = i.inventory_id AND r.return_date IS NULL)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(free >= 2, "film 19 needs two free copies at store 1");
+        var a = CompletableFuture.supplyAsync(() -> Staff.mike().body("{\"customerId\":" + c1 + ",\"filmId\":" + film + "}").post("/api/rentals"));
+        var b = CompletableFuture.supplyAsync(() -> Staff.mike().body("{\"customerId\":" + c2 + ",\"filmId\":" + film + "}").post("/api/rentals"));
+        Response ra = a.get();
+        Response rb = b.get();
+        assertEquals(201, ra.statusCode(), ra.asString());
+        assertEquals(201, rb.statusCode(), rb.asString());
+        assertNotEquals(ra.jsonPath().getInt("inventoryId"), rb.jsonPath().getInt("inventoryId"));
+    }
+
+    /**
+     * The ghost commit: a rental whose transaction outlives the write guard's 4 s timeout (two statements of 2.5 s
+     * each, slowed by a trigger on this test's own customer; each below the 3 s socket timeout). The first answer
+     * must say the outcome is unknown; the transaction then commits anyway; the retry with the same key returns
+     * that very rental and charges nothing more.
+     */
+    @Test
+    void aWriteThatCommitsAfterTheTimeoutIsFoundByItsKey() throws Exception {
+        int customer = Staff.newCustomer("GHOST" + System.nanoTime() % 100000);
+        int copy = Staff.freeCopy(1, 6);
+        Staff.sql("CREATE OR REPLACE FUNCTION test_slow_write() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$$ BEGIN PERFORM pg_sleep(2.5); RETURN NEW; END $$");
+        Staff.sql("CREATE TRIGGER test_slow_rental BEFORE INSERT ON rental FOR EACH ROW WHEN (NEW.customer_id = " + customer
+                + ") EXECUTE FUNCTION test_slow_write()");
+        Staff.sql("CREATE TRIGGER test_slow_payment BEFORE INSERT ON payment FOR EACH ROW WHEN (NEW.customer_id = " + customer
+                + ") EXECUTE FUNCTION test_slow_write()");
+        String key = UUID.randomUUID().toString();
+        try {
+            Response first = rent(key, customer, copy);
+            assertEquals(503, first.statusCode(), first.asString());
+            assertTrue(first.jsonPath().getString("message").contains("may or may not have been saved"), first.asString());
+            assertTrue(first.header("Retry-After") != null);
+            Awaitility.await("the ghost commits").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Staff.sqlInt("SELECT count(*) FROM rental WHERE customer_id = " + customer) == 1);
+        } finally {
+            Staff.sql("DROP TRIGGER IF EXISTS test_slow_rental ON rental");
+            Staff.sql("DROP TRIGGER IF EXISTS test_slow_payment ON payment");
+        }
+        int ghost = Staff.sqlInt("SELECT rental_id FROM rental WHERE customer_id = " + customer);
+        Awaitility.await("rentals resume").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                .until(() -> rent(key, customer, copy).statusCode() != 503);
+        Response retry = rent(key, customer, copy);
+        assertEquals(201, retry.statusCode(), retry.asString());
+        assertEquals(ghost, retry.jsonPath().getInt("rentalId"), "the retry returns the rental that committed late");
+        assertEquals(1, Staff.sqlInt("SELECT count(*) FROM rental WHERE customer_id = " + customer));
+        assertEquals(1, Staff.sqlInt("SELECT count(*) FROM payment WHERE customer_id = " + customer));
+    }
+}
