@@ -25,7 +25,7 @@ class ScheduledBackupsTest {
 
     @Test
     void offInTestsAndARunShowsItsOutcomeInReadiness() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when().get(org.pagila.store.web.Management.url("/q/health/ready")).then().statusCode(200)
                 .body("checks.find { it.name == 'backups' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'backups' }.data.schedule", equalTo("off"));
         assertFalse(backups.status().enabled());
@@ -37,7 +37,7 @@ class ScheduledBackupsTest {
         String id = status.lastBackupId().orElseThrow();
         var catalog = new BackupCatalog(BackupSettings.fromSystem(TestCluster.settings()));
         assertTrue(catalog.get(id).verified(), catalog.table());
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when().get(org.pagila.store.web.Management.url("/q/health/ready")).then().statusCode(200)
                 .body("checks.find { it.name == 'backups' }.data.lastOutcome", equalTo("OK"))
                 .body("checks.find { it.name == 'backups' }.data.lastBackup", equalTo(id));
     }

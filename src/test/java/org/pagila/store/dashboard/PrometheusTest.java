@@ -56,7 +56,7 @@ class PrometheusTest {
         String config = Files.readString(MONITORING.resolve("prometheus.yml"))
                 .replace("scrape_interval: 5s", "scrape_interval: 1s").replace("evaluation_interval: 5s", "evaluation_interval: 1s")
                 .replace("alerts.yml", MONITORING.resolve("alerts.yml").toAbsolutePath().toString())
-                .replace("localhost:8080", store.getHost() + ":" + store.getPort());
+                .replace("localhost:9000", java.net.URI.create(org.pagila.store.web.Management.url("/")).getAuthority());
         Files.writeString(dir.resolve("prometheus.yml"), config);
         prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data-" + System.nanoTime()), "--web.listen-address=127.0.0.1:" + PORT)
