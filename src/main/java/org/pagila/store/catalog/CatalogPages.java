@@ -110,10 +110,10 @@ public class CatalogPages {
         return path + "?q=" + URLEncoder.encode(terms, StandardCharsets.UTF_8) + (page == 1 ? "" : "&page=" + page);
     }
 
-    /** The search box's text: checked before anything else sees it; empty when nothing was typed. */
+    /** The search box's text: checked before anything else sees it; empty when nothing was typed. Errors speak of "a search", not of "q", because a customer reads them. */
     static String searchTerms(String q) {
         try {
-            return Params.text("q", q, CatalogService.MAX_QUERY_LENGTH).orElse("");
+            return Params.text("A search", q, CatalogService.MAX_QUERY_LENGTH).orElse("");
         } catch (UserError e) {
             throw e.withLink("/search", "Start a new search");
         }

@@ -52,7 +52,7 @@ class HostileInputTest {
                 new Hostile("NUL in a search", "/search?q=a%00b", "/api/search?q=a%00b", 400, "contains a control character (code 0)"),
                 new Hostile("newline in a filter", "/films?category=Horror%0A", "/api/films?category=Horror%0A", 400, "contains a control character (code 10)"),
                 new Hostile("very long search", "/search?q=" + LONG, "/api/search?q=" + LONG, 400, "q is at most 1000 characters"),
-                new Hostile("long search", "/search?q=" + "y".repeat(250), "/api/search?q=" + "y".repeat(250), 400, "q is at most 200 characters"),
+                new Hostile("long search", "/search?q=" + "y".repeat(250), "/api/search?q=" + "y".repeat(250), 400, "A search is at most 200 characters"),
                 new Hostile("not UTF-8", "/search?q=%FF%FE%FD", "/api/search?q=%FF%FE%FD", 400, "is not valid UTF-8 text"),
                 new Hostile("NUL in an id", "/films/1%00", "/api/films/1%00", 400, "contains a control character"),
                 new Hostile("id past int", "/films/99999999999", "/api/films/99999999999", 400, "film id must be a positive whole number"),

@@ -14,21 +14,21 @@ import org.pagila.cluster.secrets.StaffPasswords;
 import org.pagila.store.cluster.TestCluster;
 
 /** Test helpers: staff passwords from the cluster's secrets file, signed-in clients, data set up behind the store's back. */
-final class Staff {
+public final class Staff {
     private Staff() {
     }
 
-    static String password(String username) {
+    public static String password(String username) {
         return Secrets.load(TestCluster.settings().secretsFile()).get(StaffPasswords.secretsKey(username));
     }
 
     /** The JSON API as Mike (store 1), HTTP Basic. */
-    static RequestSpecification mike() {
+    public static RequestSpecification mike() {
         return given().auth().preemptive().basic("Mike", password("Mike")).contentType("application/json");
     }
 
     /** A browser-like session signed in through the form; cookies (session, CSRF) kept in the filter. */
-    static CookieFilter signIn(String username) {
+    public static CookieFilter signIn(String username) {
         CookieFilter cookies = new CookieFilter();
         given().filter(cookies).redirects().follow(false)
                 .formParam("j_username", username).formParam("j_password", password(username))
@@ -37,7 +37,7 @@ final class Staff {
     }
 
     /** The CSRF token the staff pages put in their forms, read from a page as a browser would. */
-    static String csrfToken(CookieFilter session) {
+    public static String csrfToken(CookieFilter session) {
         String page = given().filter(session).get("/staff").then().statusCode(200).extract().asString();
         return page.replaceAll("(?s).*name=\"csrf-token\" value=\"([^\"]+)\".*", "$1");
     }

@@ -1,5 +1,7 @@
 package org.pagila.store.dashboard;
 
+import org.pagila.store.counter.Staff;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
@@ -45,8 +47,8 @@ class DemoControlsOnTest {
 
     @Test
     void csrfIsEnforced() {
-        CookieFilter staff = StaffSession.signIn("Mike");
-        StaffSession.csrfToken(staff);
+        CookieFilter staff = Staff.signIn("Mike");
+        Staff.csrfToken(staff);
         given().filter(staff).redirects().follow(false).formParam("node", "node3").post("/staff/cluster/demo/kill")
                 .then().statusCode(403);
         given().filter(staff).redirects().follow(false).formParam("csrf-token", "not-the-token").formParam("node", "node3")
@@ -56,11 +58,11 @@ class DemoControlsOnTest {
 
     @Test
     void signedInStaffFreezeAndThawAStandbyAndTheTimelineSaysSo() {
-        CookieFilter staff = StaffSession.signIn("Mike");
+        CookieFilter staff = Staff.signIn("Mike");
         given().filter(staff).get("/cluster").then().statusCode(200).body(containsString("controls-link"));
         given().filter(staff).get("/staff/cluster").then().statusCode(200).body(containsString("id=\"demo-controls\""))
                 .body(containsString("/staff/cluster/demo/promote"));
-        String token = StaffSession.csrfToken(staff);
+        String token = Staff.csrfToken(staff);
         given().filter(staff).accept("application/json").formParam("csrf-token", token).formParam("node", "nodeX")
                 .post("/staff/cluster/demo/freeze").then().statusCode(400);
         given().filter(staff).accept("application/json").formParam("csrf-token", token).formParam("node", "node3")

@@ -1,5 +1,7 @@
 package org.pagila.store.dashboard;
 
+import org.pagila.store.counter.Staff;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
@@ -16,7 +18,7 @@ class DemoControlsTest {
     void thePageShowsNoControlsToAnyone() {
         given().get("/cluster").then().statusCode(200).body(containsString("mode-banner"))
                 .body(not(containsString("demo-controls"))).body(not(containsString("controls-link")));
-        CookieFilter staff = StaffSession.signIn("Mike");
+        CookieFilter staff = Staff.signIn("Mike");
         given().filter(staff).get("/cluster").then().statusCode(200).body(not(containsString("controls-link")));
         given().filter(staff).get("/staff/cluster").then().statusCode(200).body(containsString("mode-banner"))
                 .body(not(containsString("demo-controls")));
@@ -26,8 +28,8 @@ class DemoControlsTest {
     void aRequestAnywayIsRefusedSignedOutOrIn() {
         given().redirects().follow(false).formParam("node", "node3").post("/staff/cluster/demo/freeze")
                 .then().statusCode(403);
-        CookieFilter staff = StaffSession.signIn("Mike");
-        String token = StaffSession.csrfToken(staff);
+        CookieFilter staff = Staff.signIn("Mike");
+        String token = Staff.csrfToken(staff);
         given().filter(staff).redirects().follow(false).accept("application/json").formParam("csrf-token", token)
                 .formParam("node", "node3").post("/staff/cluster/demo/freeze")
                 .then().statusCode(404).body(containsString("no demo controls"));

@@ -1,25 +1,22 @@
 package org.pagila.store.firststart;
 
-import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.pagila.store.cluster.OwnClusterProfile;
 
 /**
  * A first start as a new user makes it: a cluster that does not exist yet, the Pagila files bundled with the project
  * (PAGILA_DIR cleared: a blank pagila.dir means "not set" to the store's cluster settings), and the whole console
  * of the start kept in a transcript.
  */
-public class FirstStartProfile implements QuarkusTestProfile {
-    static final String HOSTS = Optional.ofNullable(System.getenv("PAGILA_TEST_FIRST_START_HOSTS"))
-            .orElse("127.0.0.1:22432,127.0.0.1:22433,127.0.0.1:22434,127.0.0.1:22435");
+public class FirstStartProfile extends OwnClusterProfile {
+    public FirstStartProfile() {
+        super("first-start", "PAGILA_TEST_FIRST_START_HOSTS", 22432);
+    }
 
     @Override
-    public Map<String, String> getConfigOverrides() {
+    protected Map<String, String> extraOverrides() {
         return Map.of(
-                "pagila.cluster.name", "first-start-" + HOSTS.replaceAll("^.*?:(\\d+),.*$", "$1"),
-                "pagila.cluster.hosts", HOSTS,
-                "pagila.cluster.recreate", "true",
                 "pagila.dir", "",
                 // The log records (with any stack trace) go to a file as well: the console handler writes past the
                 // transcript's copy of System.out.

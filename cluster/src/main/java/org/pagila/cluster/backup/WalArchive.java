@@ -83,8 +83,16 @@ public final class WalArchive {
                 Files.setPosixFilePermissions(settings.baseDir(), PosixFilePermissions.fromString("rwx------"));
             }
             Path script = settings.dir().resolve(SCRIPT);
-            Files.writeString(script, script(settings.archiveDir()));
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String content = script(settings.archiveDir());
+            if (!Files.isRegularFile(script) || !Files.readString(script).equals(content)) {
+                // Running nodes execute the script at any moment: writing into it fails with "Text file busy", so a
+                // new version is written beside it and renamed over it (an archiver already running keeps the old).
+                Path next = script.resolveSibling(SCRIPT + ".new");
+                Files.writeString(next, content);
+                Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.move(next, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
         } catch (IOException e) {
             throw new ClusterException("Cannot prepare the backup folder " + settings.dir() + ": " + e.getMessage(), e);
         }
