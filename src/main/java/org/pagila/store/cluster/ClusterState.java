@@ -151,6 +151,17 @@ public class ClusterState {
     }
 
     /**
+     * A read lost its connection: a standby restarted, perhaps between two polls, so the poller never saw it down.
+     * The pool drops the dead connection, but its replacements alone would never reach the restarted node again;
+     * recycling the read pool (on the poller's thread, like primaryLost) lets the rotation include it once more.
+     */
+    public void readConnectionLost() {
+        if (poller != null) {
+            poller.execute(() -> readPool.flush(AgroalDataSource.FlushMode.GRACEFUL));
+        }
+    }
+
+    /**
      * The driver never re-routes a pooled connection: idle ones to the old primary go now, busy ones when they are
      * returned, so no request gets one again. (Closing busy ones by force would wait on their stuck socket reads.)
      */
@@ -192,12 +203,25 @@ public class ClusterState {
         if (!stale.equals(previous.staleStandbys())) {
             LOG.infof("Standbys lagging more than %s, kept out of the read pool: %s", maxReadLag, stale);
         }
-        if (rolesChanged || !stale.equals(previous.staleStandbys()) || !decision.olderPrimaries().equals(previous.olderPrimaries())) {
-            // A node that died, froze or became the primary keeps its pooled read connections otherwise.
-            readPool.flush(AgroalDataSource.FlushMode.GRACEFUL);
-        }
         avoid(stale);
         avoid(nodes.stream().filter(n -> !n.isUp()).map(NodeStatus::name).toList());
+        welcomeServingStandbys(nodes, stale);
+        if (rolesChanged || !stale.equals(previous.staleStandbys()) || !decision.olderPrimaries().equals(previous.olderPrimaries())) {
+            // A node that died, froze or became the primary keeps its pooled read connections otherwise; after the
+            // tracker is told (above), so the new connections see every standby that serves again.
+            readPool.flush(AgroalDataSource.FlushMode.GRACEFUL);
+        }
+    }
+
+    /**
+     * The driver marks a host it failed to reach as unreachable for hostRecheckSeconds, and the probe's own avoid()
+     * does the same for a node it saw down. A standby back within that window would be skipped by every new read
+     * connection, and once the pool is full of connections to the others it would never get one: the probe just
+     * reached it, so the tracker hears that it serves.
+     */
+    private void welcomeServingStandbys(List<NodeStatus> nodes, List<String> stale) {
+        nodes.stream().filter(n -> n.role() == NodeStatus.Role.STANDBY && !stale.contains(n.name()))
+                .forEach(n -> GlobalHostStatusTracker.reportHostStatus(new HostSpec(n.host(), n.port()), HostStatus.Secondary));
     }
 
     /**

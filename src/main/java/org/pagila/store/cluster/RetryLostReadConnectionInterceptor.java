@@ -1,6 +1,7 @@
 package org.pagila.store.cluster;
 
 import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
@@ -13,6 +14,9 @@ import org.jboss.logging.Logger;
 public class RetryLostReadConnectionInterceptor {
     private static final Logger LOG = Logger.getLogger(RetryLostReadConnectionInterceptor.class);
 
+    @Inject
+    ClusterState cluster;
+
     @AroundInvoke
     Object retryOnce(InvocationContext call) throws Exception {
         try {
@@ -23,6 +27,7 @@ public class RetryLostReadConnectionInterceptor {
                 throw e;
             }
             LOG.debugf("Read lost its connection (%s); once more on a new one", e.getMessage());
+            cluster.readConnectionLost();
             return call.proceed();
         }
     }

@@ -44,8 +44,8 @@ class StandbyRestartTest {
         }
         assertEquals(Map.of(200, 60), Map.of(200, statuses.getOrDefault(200, new AtomicInteger()).get()),
                 "every page answered 200 right after node2 restarted: " + statuses);
-        Awaitility.await("node2 serves reads again").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(() -> load(4, 40).containsKey("node2"));
+        Awaitility.await("node2 serves reads again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> load(8, 240).containsKey("node2"));
     }
 
     /** requests catalog pages from several clients at once; counts which node served them (failed requests fail). */
