@@ -93,8 +93,8 @@ public class DemoOperations {
     private static String patroni(PatroniCluster cluster, Action action, Optional<String> node) {
         return switch (action) {
             case CRASH -> node.get() + " crashed (SIGKILL to " + cluster.members().crash(node.get()).size()
-                    + " processes: Patroni, postmaster, backends); Patroni promotes a standby once the leader key expires (ttl "
-                    + cluster.settings().timings().ttl() + " s)";
+                    + " processes: Patroni, postmaster, backends); a leader's key expires within ttl ("
+                    + cluster.settings().timings().ttl() + " s), then Patroni promotes a standby";
             case KILL -> cluster.members().killPostgres(node.get())
                     .map(pid -> node.get() + ": PostgreSQL killed (postmaster " + pid + "); its Patroni restarts it in place")
                     .orElse(node.get() + ": PostgreSQL was not running");
