@@ -75,6 +75,10 @@ class HaFilesTest {
         assertEquals(List.of("host replication replicator 127.0.0.1/32 scram-sha-256"),
                 hba.stream().filter(line -> line.contains("replicator")).toList(), "the replicator may only replicate");
         assertEquals("off", yml.path("watchdog").path("mode").asText());
+        JsonNode parameters = pg.path("parameters");
+        assertEquals("always", parameters.path("archive_mode").asText(), "every member archives, whatever its role");
+        assertEquals(home.resolve("unit/backups/archive-wal.sh") + " \"%p\" \"%f\"", parameters.path("archive_command").asText());
+        assertEquals("60s", parameters.path("archive_timeout").asText());
     }
 
     @Test

@@ -35,7 +35,7 @@ final class KvmContext {
         this.progress = progress;
         this.libvirt = new Libvirt(config.libvirtUri());
         this.ledger = new ApplyLedger(config.workDir().resolve("state.properties"));
-        this.layout = new PackagedLayout(config.postgresVersion(), config.postgresPort());
+        this.layout = new KvmBackup(config).layout();
         this.network = config.networkName();
     }
 
@@ -106,6 +106,11 @@ final class KvmContext {
             @Override
             public Shell.Result execAdmin(List<String> command) {
                 return LocalTransport.as(PackagedLayout.OS_USER).execAdmin(command);
+            }
+
+            @Override
+            public Shell.Result read(List<String> command, Shell.OutputReader reader) {
+                return LocalTransport.as(PackagedLayout.OS_USER).read(command, reader);
             }
         };
     }

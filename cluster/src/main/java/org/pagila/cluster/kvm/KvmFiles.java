@@ -22,6 +22,7 @@ public final class KvmFiles {
     private final KvmConfig config;
     private final String sshPublicKey;
     private final Acceleration acceleration;
+    private final KvmBackup backup;
 
     /** With KVM assumed: for rendering and validating files without probing this machine. */
     public KvmFiles(KvmConfig config, String sshPublicKey) {
@@ -32,6 +33,7 @@ public final class KvmFiles {
         this.config = config;
         this.sshPublicKey = sshPublicKey.strip();
         this.acceleration = acceleration;
+        this.backup = new KvmBackup(config);
     }
 
     public Path networkXmlFile() {
@@ -180,7 +182,9 @@ public final class KvmFiles {
                     permissions: '0644'
                     content: |
                 %s
-                """.formatted(node.name(), yamlString(sshPublicKey), indent(hosts.toString(), 6));
+                %sruncmd:
+                %s""".formatted(node.name(), yamlString(sshPublicKey), indent(hosts.toString(), 6), backup.userDataFiles(),
+                backup.userDataCommands());
     }
 
     public String metaData(String name) {
@@ -229,7 +233,17 @@ public final class KvmFiles {
                 """.formatted(yamlString(postgresInstall(config.postgresVersion())));
     }
 
-    /** Every generated text file, by the path apply writes it to. */
+    /**
+     * The PostgreSQL settings every node's conf.d gets (a standby's, rendered for review: apply writes each node's own
+     * port and name), with the WAL archive's archive_command.
+     */
+    public String postgresSettings() {
+        KvmConfig.Node standby = config.vms().get(0);
+        return org.pagila.cluster.engine.ServerConfig.settings(new org.pagila.cluster.engine.Node(standby.name(), standby.address(),
+                config.postgresPort(), null, backup.layout(), null));
+    }
+
+    /** Every generated text file, by the path apply writes it to (and, for review, the nodes' settings and the schedule). */
     public Map<Path, String> all(String network) {
         Map<Path, String> files = new LinkedHashMap<>();
         files.put(networkXmlFile(), networkXml());
@@ -241,6 +255,8 @@ public final class KvmFiles {
             files.put(seedDir(node.name()).resolve("meta-data"), metaData(node.name()));
             files.put(seedDir(node.name()).resolve("network-config"), networkConfig(node));
         }
+        files.put(config.workDir().resolve("postgresql").resolve("pagila-cluster.conf"), postgresSettings());
+        files.putAll(backup.timerFiles());
         return files;
     }
 
