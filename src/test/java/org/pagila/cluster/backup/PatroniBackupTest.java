@@ -112,11 +112,15 @@ class PatroniBackupTest {
     @Order(2)
     void backupFromAReplicaRestoresToThePointBetweenTwoMarkerRentals() throws Exception {
         String leader = leader();
+        long started = System.nanoTime();
         BackupInfo backup = new BaseBackup(new PatroniBackupCluster(cluster), SETTINGS, progress()).take(Optional.empty());
         assertEquals("standby", backup.sourceRole(), "a replica Patroni runs spares the leader: " + LOG);
         assertNotEquals(leader, backup.takenFrom());
         assertTrue(backup.verified(), backup.verification().toString());
         assertTrue(backup.serverVersion().startsWith("15"), backup.serverVersion());
+        System.out.printf(Locale.ROOT, "[patroni-backup] backup %s from %s (leader %s): %,d files, %.1f MB read, %.1f MB compressed, %.1f s%n",
+                backup.id(), backup.takenFrom(), leader, backup.files(), backup.bytes() / 1048576.0, backup.compressedBytes() / 1048576.0,
+                (System.nanoTime() - started) / 1e9);
 
         long before;
         long after;
@@ -132,6 +136,8 @@ class PatroniBackupTest {
         switchWalAndAwaitArchived(leader);
 
         Restore.RestoredNode restored = restore().restore(Optional.of(backup.id()), RestoreTarget.time(target), RESTORE_PORT);
+        System.out.printf(Locale.ROOT, "[patroni-backup] restore to %s on port %d: %.1f s%n", target, RESTORE_PORT,
+                restored.took().toMillis() / 1000.0);
         try (Connection c = Jdbc.connect(restored.address(), "pagila", Secrets.SUPERUSER, secrets().password(Secrets.SUPERUSER))) {
             assertTrue(BackupTestCluster.hasRental(c, before), "the rental made before the target is restored");
             assertFalse(BackupTestCluster.hasRental(c, after), "the rental made after the target is not");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,6 @@ import org.pagila.cluster.engine.Provisioning;
 import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.transport.DockerExecTransport;
-import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -93,9 +94,10 @@ class ContainerBackupTest {
                     .withNetwork(network)
                     .withNetworkAliases(name)
                     .withLabel("pagila.branch", Optional.ofNullable(System.getenv("PAGILA_CLUSTER_NAME")).orElse("test"))
-                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name))
-                    // the backup folder at the same path inside: archive_command and the archive agree on every node
-                    .withFileSystemBind(settings.dir().toString(), settings.dir().toString(), BindMode.READ_WRITE)
+                    // the backup folder at the same path inside: archive_command and the archive agree on every node.
+                    // A plain Docker bind: Testcontainers' own file binds first try to pull a helper image (no registry here)
+                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name).getHostConfig()
+                            .withBinds(new Bind(settings.dir().toString(), new Volume(settings.dir().toString()))))
                     .withExposedPorts(layout.port())
                     .waitingFor(Wait.forLogMessage(".*pagila node ready.*", 1));
             container.start();
@@ -132,9 +134,13 @@ class ContainerBackupTest {
     @Test
     void aBackupReadOverDockerExecRestoresToThePointBetweenTwoMarkerRentals() throws Exception {
         BackupCluster cluster = BackupCluster.of(List.copyOf(nodes.values()), control.secrets());
+        long started = System.nanoTime();
         BackupInfo backup = new BaseBackup(cluster, settings, new Progress(System.out, 5)).take(Optional.empty());
         assertEquals("node1", backup.takenFrom(), "the streaming standby, read through docker exec");
         assertTrue(backup.verified(), backup.verification().toString());
+        System.out.printf(java.util.Locale.ROOT, "[container-backup] backup %s from %s over docker exec: %,d files, %.1f MB read, %.1f MB compressed, %.1f s%n",
+                backup.id(), backup.takenFrom(), backup.files(), backup.bytes() / 1048576.0, backup.compressedBytes() / 1048576.0,
+                (System.nanoTime() - started) / 1e9);
         List<String> names = entries(backup.archive());
         assertTrue(names.containsAll(List.of("config/postgresql.conf", "config/pg_hba.conf", "config/conf.d/pagila-cluster.conf",
                 "PG_VERSION", "global/pg_control", "backup_label")), "data and Debian's /etc configuration: " + names);
@@ -156,6 +162,8 @@ class ContainerBackupTest {
 
         Restore.RestoredNode restored = new Restore(settings, new Progress(System.out, 3))
                 .restore(Optional.of(backup.id()), RestoreTarget.time(target), RESTORE_PORT);
+        System.out.printf(java.util.Locale.ROOT, "[container-backup] restore on this machine, port %d: %.1f s%n", RESTORE_PORT,
+                restored.took().toMillis() / 1000.0);
         try (Connection c = Jdbc.connect(restored.address(), "pagila", Secrets.SUPERUSER, control.secrets().password(Secrets.SUPERUSER))) {
             assertEquals("1", one(c, "SELECT count(*) FROM rental WHERE rental_id = " + before), "the rental before the target");
             assertEquals("0", one(c, "SELECT count(*) FROM rental WHERE rental_id = " + after), "not the one after it");
