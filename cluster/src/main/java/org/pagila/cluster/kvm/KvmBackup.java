@@ -51,6 +51,16 @@ public final class KvmBackup {
         return new PackagedLayout(config.postgresVersion(), config.postgresPort()).withArchiving(archive().serverSettings());
     }
 
+    /**
+     * The PostgreSQL settings every node's conf.d gets (a standby's, rendered for review: apply writes each node's own
+     * port and name), with the WAL archive's archive_command.
+     */
+    public String postgresSettings() {
+        KvmConfig.Node standby = config.vms().get(0);
+        return org.pagila.cluster.engine.ServerConfig.settings(new org.pagila.cluster.engine.Node(standby.name(), standby.address(),
+                config.postgresPort(), null, layout(), null));
+    }
+
     /** The schedule's files, by the path `kvm render` writes them to. */
     public Map<Path, String> timerFiles() {
         Path repository = Path.of("").toAbsolutePath();

@@ -23,6 +23,8 @@ public final class KvmFiles {
     private final String sshPublicKey;
     private final Acceleration acceleration;
     private final KvmBackup backup;
+    /** Under --ha the golden image also carries Patroni and etcd (KvmHaFiles.PACKAGES), under its own name. */
+    private final boolean patroni;
 
     /** With KVM assumed: for rendering and validating files without probing this machine. */
     public KvmFiles(KvmConfig config, String sshPublicKey) {
@@ -30,10 +32,20 @@ public final class KvmFiles {
     }
 
     public KvmFiles(KvmConfig config, String sshPublicKey, Acceleration acceleration) {
+        this(config, sshPublicKey, acceleration, false);
+    }
+
+    private KvmFiles(KvmConfig config, String sshPublicKey, Acceleration acceleration, boolean patroni) {
         this.config = config;
         this.sshPublicKey = sshPublicKey.strip();
         this.acceleration = acceleration;
         this.backup = new KvmBackup(config);
+        this.patroni = patroni;
+    }
+
+    /** The same files for the Patroni profile (--ha): only the golden image differs. */
+    public KvmFiles withPatroni() {
+        return new KvmFiles(config, sshPublicKey, acceleration, true);
     }
 
     public Path networkXmlFile() {
@@ -65,7 +77,7 @@ public final class KvmFiles {
         if (config.image().source() == KvmConfig.ImageSource.DEBIAN) {
             return new DebianGoldenImage(config).disk();
         }
-        return config.workDir().resolve("golden-ubuntu-24.04-postgresql-" + config.postgresVersion() + ".qcow2");
+        return config.workDir().resolve("golden-ubuntu-24.04-postgresql-" + config.postgresVersion() + (patroni ? "-patroni" : "") + ".qcow2");
     }
 
     /** NAT network with the host at its address; DHCP reservations back up the static addresses. */
@@ -213,7 +225,10 @@ public final class KvmFiles {
                 """.formatted(node.mac(), node.address(), config.prefixLength(), config.hostAddress(), config.hostAddress());
     }
 
-    /** The golden image's one boot: PostgreSQL from the PostgreSQL apt repository, then a clean power-off. */
+    /**
+     * The golden image's one boot: PostgreSQL from the PostgreSQL apt repository (under --ha Patroni and etcd too, after
+     * that repository is set up, so apt takes PGDG's Patroni where it is newer), then a clean power-off.
+     */
     public String goldenUserData() {
         return """
                 #cloud-config
@@ -230,17 +245,8 @@ public final class KvmFiles {
                   message: golden image ready
                   timeout: 60
                   condition: true
-                """.formatted(yamlString(postgresInstall(config.postgresVersion())));
-    }
-
-    /**
-     * The PostgreSQL settings every node's conf.d gets (a standby's, rendered for review: apply writes each node's own
-     * port and name), with the WAL archive's archive_command.
-     */
-    public String postgresSettings() {
-        KvmConfig.Node standby = config.vms().get(0);
-        return org.pagila.cluster.engine.ServerConfig.settings(new org.pagila.cluster.engine.Node(standby.name(), standby.address(),
-                config.postgresPort(), null, backup.layout(), null));
+                """.formatted(yamlString(postgresInstall(config.postgresVersion())
+                + (patroni ? " && apt-get install -y " + KvmHaFiles.PACKAGES : "")));
     }
 
     /** Every generated text file, by the path apply writes it to (and, for review, the nodes' settings and the schedule). */
@@ -255,7 +261,7 @@ public final class KvmFiles {
             files.put(seedDir(node.name()).resolve("meta-data"), metaData(node.name()));
             files.put(seedDir(node.name()).resolve("network-config"), networkConfig(node));
         }
-        files.put(config.workDir().resolve("postgresql").resolve("pagila-cluster.conf"), postgresSettings());
+        files.put(config.workDir().resolve("postgresql").resolve("pagila-cluster.conf"), backup.postgresSettings());
         files.putAll(backup.timerFiles());
         return files;
     }
