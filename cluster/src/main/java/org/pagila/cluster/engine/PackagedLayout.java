@@ -11,8 +11,18 @@ import org.pagila.cluster.secrets.Secrets;
  * its configuration under /etc, its data under /var/lib/postgresql and pg_ctlcluster to control it (which hands
  * over to systemd where systemd runs). The VMs and the container image share this layout.
  */
-public record PackagedLayout(String version, int port) implements Layout {
+public record PackagedLayout(String version, int port, String archiveSettings) implements Layout {
     public static final String OS_USER = "postgres";
+
+    /** Without WAL archiving. */
+    public PackagedLayout(String version, int port) {
+        this(version, port, "");
+    }
+
+    /** The same layout whose nodes archive WAL (the backup tooling's settings; paths as the nodes see them). */
+    public PackagedLayout withArchiving(String settings) {
+        return new PackagedLayout(version, port, settings);
+    }
 
     @Override
     public String describe() {
@@ -40,6 +50,11 @@ public record PackagedLayout(String version, int port) implements Layout {
 
     public String confDir() {
         return "/etc/postgresql/" + version + "/main";
+    }
+
+    @Override
+    public java.util.Optional<String> configDir() {
+        return java.util.Optional.of(confDir());
     }
 
     /** Debian's postgresql.conf ends with include_dir 'conf.d': our settings go there and win. */
@@ -88,7 +103,8 @@ public record PackagedLayout(String version, int port) implements Layout {
                 + "unix_socket_directories = '" + socketDir() + "'\n"
                 + "# Nodes on a network: notice a partitioned or frozen peer within seconds, not after a minute.\n"
                 + "wal_sender_timeout = '10s'\n"
-                + "wal_receiver_timeout = '10s'\n";
+                + "wal_receiver_timeout = '10s'\n"
+                + archiveSettings;
     }
 
     @Override
