@@ -80,6 +80,7 @@ public class RentalApi {
     @APIResponse(responseCode = "201", description = "Rented: the receipt, Location names the rental")
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
+    @APIResponse(responseCode = "415", description = "The body is not JSON")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response rent(RentRequest request, @Context HttpHeaders headers) throws SQLException {
@@ -125,6 +126,7 @@ public class RentalApi {
     @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
+    @APIResponse(responseCode = "415", description = "The body is not JSON")
     @POST
     @Path("/returns")
     @Consumes(MediaType.APPLICATION_JSON)

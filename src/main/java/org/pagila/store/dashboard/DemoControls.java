@@ -24,8 +24,8 @@ import org.pagila.store.web.UserError;
 /**
  * The demo buttons of /staff/cluster: kill, freeze, thaw, promote, rejoin. They exist only while
  * pagila.demo.controls=true and the cluster runs on this machine (embedded); otherwise every request gets 404.
- * A signed-out request gets 403, and so does a form without the counter's CSRF token (CsrfGuard, as every
- * /staff form). Each use is logged and shown on the page's timeline.
+ * A signed-out request gets 403; a form without this session's CSRF token gets 400 or 403 (quarkus-rest-csrf and
+ * SessionFormTokens, as every /staff form). Each use is logged and shown on the page's timeline.
  */
 @Path("/staff/cluster/demo")
 public class DemoControls {

@@ -55,8 +55,7 @@ class StaffSignInTest {
     @Test
     void theSignInPageIsPublicAndAWrongPasswordIsRejected() {
         given().get("/staff/sign-in").then().statusCode(200).body(containsString("j_security_check"));
-        given().redirects().follow(false).formParam("j_username", "Mike").formParam("j_password", "wrong")
-                .post("/j_security_check")
+        Staff.signInForm("Mike", "wrong").post("/j_security_check")
                 .then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=true"))
                 .header("Set-Cookie", org.hamcrest.Matchers.not(containsString("pagila-staff=")));
         given().get("/staff/sign-in?error=true").then().statusCode(200).body(containsString("did not match"));
@@ -106,8 +105,7 @@ class StaffSignInTest {
             assertEquals(2, TestCluster.count(owner, "SELECT count(*) FROM staff WHERE password = '" + sha1Hex(PAGILA_STAFF_PASSWORD) + "'"), "Pagila's SHA-1 column holds sha1('12345')");
             for (String attempt : List.of(PAGILA_STAFF_PASSWORD, sha1Hex(PAGILA_STAFF_PASSWORD))) {
                 given().auth().preemptive().basic("Mike", attempt).get("/api/customers/1").then().statusCode(401);
-                given().redirects().follow(false).formParam("j_username", "Mike").formParam("j_password", attempt)
-                        .post("/j_security_check").then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=true"));
+                Staff.signInForm("Mike", attempt).post("/j_security_check").then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=true"));
             }
             String fresh = StaffPasswords.reset(owner, Secrets.load(TestCluster.settings().secretsFile()), "Mike");
             assertNotEquals(old, fresh);
