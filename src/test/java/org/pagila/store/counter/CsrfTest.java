@@ -158,6 +158,31 @@ class CsrfTest {
     }
 
     @Test
+    void theJsonApiCannotBeDrivenByAFormOnAnotherSite() throws Exception {
+        // a browser that once signed in to the API (HTTP Basic) sends the credentials with a cross-site form as well;
+        // such a form can only be a form, multipart or text/plain: every API write refuses all three
+        int copy = anyFreeCopy();
+        int rental = Staff.mike().body("{\"customerId\":1,\"inventoryId\":" + copy + "}").post("/api/rentals")
+                .then().statusCode(201).extract().jsonPath().getInt("rentalId");
+        for (String path : List.of("/api/rentals", "/api/rentals/" + rental + "/return", "/api/rentals/returns")) {
+            for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
+                // sent raw, as a browser would (RestAssured will not send a form body to multipart)
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                        + io.restassured.RestAssured.port + path)).header("Content-Type", type).header("Authorization", "Basic "
+                        + java.util.Base64.getEncoder().encodeToString(("Mike:" + Staff.password("Mike")).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("inventoryId=" + copy)).build();
+                var r = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertTrue(r.statusCode() == 415 || r.statusCode() == 400, path + " as " + type + ": " + r.statusCode() + " " + r.body());
+                assertTrue(r.body().contains("\"message\""), path + " as " + type + ": the error contract: " + r.body());
+            }
+        }
+        // API clients that send JSON, or no body at all, return as before
+        Staff.mike().post("/api/rentals/" + rental + "/return").then().statusCode(200);
+        Response noType = given().auth().preemptive().basic("Mike", Staff.password("Mike")).post("/api/rentals/" + rental + "/return");
+        assertEquals(409, noType.statusCode(), "no Content-Type at all is still an API client: " + noType.asString());
+    }
+
+    @Test
     void theCookieLivesOnlyOnTheStaffPagesAndIsHttpOnlyAndStrict() {
         for (String path : List.of("/", "/films", "/films/1", "/api/films", "/cluster", "/api/cluster")) {
             Response r = given().get(path);
