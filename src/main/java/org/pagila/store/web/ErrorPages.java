@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.core.Request;
+import java.io.IOException;
 import java.sql.SQLException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -103,6 +104,17 @@ public class ErrorPages {
         return failure.retryLater()
                 ? Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, "5").build()
                 : response;
+    }
+
+    /**
+     * No resource of ours does I/O of its own: an IOException here is the request's body that could not be read (a
+     * multipart body cut short or without its boundary, read for the CSRF check), the client's fault, not ours.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e, UriInfo uri, HttpHeaders headers) {
+        LOG.debugf("Unreadable request body on %s: %s", uri.getPath(), e.getMessage());
+        return respond(Status.BAD_REQUEST, "The body of this request could not be read: it is cut short or malformed.",
+                null, uri, headers);
     }
 
     @ServerExceptionMapper

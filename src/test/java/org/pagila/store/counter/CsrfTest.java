@@ -178,8 +178,12 @@ class CsrfTest {
         }
         // API clients that send JSON, or no body at all, return as before
         Staff.mike().post("/api/rentals/" + rental + "/return").then().statusCode(200);
-        Response noType = given().auth().preemptive().basic("Mike", Staff.password("Mike")).post("/api/rentals/" + rental + "/return");
-        assertEquals(409, noType.statusCode(), "no Content-Type at all is still an API client: " + noType.asString());
+        var noType = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/api/rentals/" + rental + "/return"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("Mike:" + Staff.password("Mike"))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(409, noType.statusCode(), "no Content-Type at all is still an API client: " + noType.body());
     }
 
     @Test

@@ -25,7 +25,8 @@ class TlsTest {
     void httpsServesAndPlainHttpIsRedirectedThere() {
         given().relaxedHTTPSValidation().get(https("/films")).then().statusCode(200)
                 .header("Strict-Transport-Security", startsWith("max-age="));
-        Response plain = given().redirects().follow(false).get("/films?page=2");
+        int httpPort = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        Response plain = given().redirects().follow(false).get("http://localhost:" + httpPort + "/films?page=2");
         assertTrue(plain.statusCode() == 301 || plain.statusCode() == 302 || plain.statusCode() == 307 || plain.statusCode() == 308,
                 "plain HTTP is redirected: " + plain.statusCode());
         assertEquals(https("/films?page=2"), plain.header("Location"));
