@@ -7,6 +7,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -40,8 +41,9 @@ import org.pagila.store.rental.StaffMember;
 @Path("/staff")
 @RolesAllowed("staff")
 @Produces(MediaType.TEXT_HTML)
-@APIResponse(responseCode = "400", description = "A parameter is not what this address takes (the message names it)")
-@APIResponse(responseCode = "403", description = "The form did not carry this session's CSRF token")
+@APIResponse(responseCode = "302", description = "Signed out: to the sign-in page")
+@APIResponse(responseCode = "400", description = "A parameter is not what this address takes (the message names it), or a form without its CSRF token")
+@APIResponse(responseCode = "403", description = "The form's CSRF token is not the one this session was given")
 @APIResponse(responseCode = "503", description = "No database node can answer right now; Retry-After says when to try again")
 public class CounterPages {
 
@@ -127,6 +129,7 @@ public class CounterPages {
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Path("/customers/{id}/rentals")
     public Response rentCopy(@RestPath String id, @RestForm String inventoryId,
             @RestForm(IdempotencyKeyHeader.FORM_FIELD) List<String> idempotencyKey) throws SQLException {
@@ -154,6 +157,7 @@ public class CounterPages {
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Path("/rentals/{id}/return")
     public Response returnRental(@RestPath String id,
             @RestForm(IdempotencyKeyHeader.FORM_FIELD) List<String> idempotencyKey) throws SQLException {
@@ -167,6 +171,7 @@ public class CounterPages {
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
     @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Path("/returns")
     public Response returnCopy(@RestForm String inventoryId,
             @RestForm(IdempotencyKeyHeader.FORM_FIELD) List<String> idempotencyKey) throws SQLException {
@@ -188,6 +193,7 @@ public class CounterPages {
 
     @APIResponse(responseCode = "303", description = "Signed out: to the sign-in page")
     @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Path("/sign-out")
     public Response signOut(@CookieParam(StaffSessions.COOKIE) String session) {
         FormAuthenticationMechanism.logout(identity);

@@ -26,6 +26,7 @@ import org.pagila.store.rental.RentalReceipt;
 import org.pagila.store.cluster.PrimaryWrites;
 import org.pagila.store.rental.RentalService;
 import org.pagila.store.rental.StaffMember;
+import org.pagila.store.web.UserError;
 
 /** Rentals and returns as JSON (staff only, HTTP Basic). Errors: {@link org.pagila.store.web.ErrorPages.ApiError}. */
 @Path("/api/rentals")
@@ -80,6 +81,7 @@ public class RentalApi {
     @APIResponse(responseCode = "201", description = "Rented: the receipt, Location names the rental")
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
+    @APIResponse(responseCode = "415", description = "The body is not JSON")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response rent(RentRequest request, @Context HttpHeaders headers) throws SQLException {
@@ -110,9 +112,17 @@ public class RentalApi {
     @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
+    @APIResponse(responseCode = "415", description = "A body that is not JSON (a form from a web page cannot return a rental with a browser's saved credentials)")
     @POST
     @Path("/{id}/return")
     public RentalReceipt returnRental(@RestPath String id, @Context HttpHeaders headers) throws SQLException {
+        MediaType type = headers.getMediaType();
+        if (type != null && !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            // a web page's form (form, multipart, text/plain) would ride on a browser's saved Basic credentials;
+            // API clients send JSON or no body at all
+            throw new UserError(Response.Status.UNSUPPORTED_MEDIA_TYPE,
+                    "This address cannot take a body of that type; send application/json or no body.", null);
+        }
         String key = key(headers);
         StaffMember who = staff.get();
         int rentalId = Ids.rental(id);
@@ -125,6 +135,7 @@ public class RentalApi {
     @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "404", description = "No such record")
     @APIResponse(responseCode = "409", description = "The change contradicts the store's records (copy out, inactive customer, other store, key reused)")
+    @APIResponse(responseCode = "415", description = "The body is not JSON")
     @POST
     @Path("/returns")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -14,12 +14,13 @@ import org.jboss.resteasy.reactive.RestQuery;
 /** The staff sign-in form; Quarkus form authentication receives it at /j_security_check. */
 @Path("/staff/sign-in")
 @APIResponse(responseCode = "200", description = "The sign-in form")
+@APIResponse(responseCode = "403", description = "The sign-in form came from another site or without its CSRF token (error=expired): a fresh form")
 @APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address or for this username; Retry-After says when to try again")
 public class SignInPage {
 
     @CheckedTemplate(basePath = "counter")
     static class Templates {
-        static native TemplateInstance signIn(boolean failed, boolean signedOut, boolean throttled);
+        static native TemplateInstance signIn(boolean failed, boolean signedOut, boolean throttled, boolean expired);
     }
 
     @GET
@@ -28,9 +29,13 @@ public class SignInPage {
         if ("throttled".equals(error)) {
             // the gate sent the browser here instead of checking another password: say so, with the same 429 the API gives
             return Response.status(429).header(HttpHeaders.RETRY_AFTER, SECONDS_SHOWN)
-                    .entity(Templates.signIn(false, false, true)).build();
+                    .entity(Templates.signIn(false, false, true, false)).build();
         }
-        return Response.ok(Templates.signIn(error != null, signedOut != null, false)).build();
+        if ("expired".equals(error)) {
+            // a sign-in form from another site, or without its page's CSRF token: refused, with a fresh form here
+            return Response.status(Response.Status.FORBIDDEN).entity(Templates.signIn(false, false, false, true)).build();
+        }
+        return Response.ok(Templates.signIn(error != null, signedOut != null, false, false)).build();
     }
 
     /** The page cannot know the exact wait of the address or the username; a short, honest hint. */

@@ -14,7 +14,6 @@ import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.store.counter.CsrfToken;
 
 /**
  * The live cluster page for a class, fed by server-sent events from /cluster/stream. A signed-in staff member also
@@ -43,9 +42,6 @@ public class ClusterPage {
     @Inject
     SecurityIdentity identity;
 
-    @Inject
-    CsrfToken csrf;
-
     @GET
     @Produces(MediaType.TEXT_HTML)
     @APIResponse(responseCode = "200", description = "the live page; with the demo controls for a signed-in staff member when they are on")
@@ -54,7 +50,6 @@ public class ClusterPage {
         if (!staff || !controls.available()) {
             return Templates.cluster(false, ClusterSettings.NODE_NAMES, List.of());
         }
-        csrf.getToken(); // now, so the response hands out the cookie the forms' token must match (CsrfGuard)
         return Templates.cluster(true, ClusterSettings.NODE_NAMES,
                 operations.nodeActions().stream().map(a -> a.name().toLowerCase(Locale.ROOT)).toList());
     }

@@ -25,8 +25,8 @@ import org.pagila.store.web.UserError;
  * The demo buttons of /cluster for a signed-in staff member: kill, freeze, thaw, promote, rejoin on the embedded
  * cluster; crash, kill, rejoin, promote on a Patroni cluster (`up --ha`). They exist only while
  * pagila.demo.controls=true and the cluster runs on this machine; otherwise every request gets 404. They post under
- * /staff, so a form without the counter's CSRF token gets 403 (CsrfGuard, as every /staff form), and so does a
- * signed-out request. Each use is logged and shown on the page's timeline.
+ * /staff, so a form without this session's CSRF token gets 400 or 403 (quarkus-rest-csrf and SessionFormTokens, as
+ * every /staff form), and a signed-out request 403. Each use is logged and shown on the page's timeline.
  */
 @Path("/staff/cluster/demo")
 public class DemoControls {

@@ -26,6 +26,9 @@ public class SignInGate {
     static final String FORM_ACTION = "/j_security_check";
     private static final String NEW_SESSION = "pagila.new-session";
     private static final String THROTTLED = "pagila.throttled";
+    private static final String FORM_REFUSED = "pagila.sign-in-form-refused";
+    /** Where a sign-in form from another site, or without its page's CSRF token, lands (403 and a fresh form). */
+    static final String FORM_REFUSED_PAGE = "/staff/sign-in?error=expired";
 
     @Inject
     SignInThrottle throttle;
@@ -44,9 +47,9 @@ public class SignInGate {
         String username = basicUsername(rc);
         boolean formSignIn = isFormSignIn(rc);
         if (formSignIn && crossSite(rc)) {
-            // login CSRF: a foreign page must not sign a browser in (as the attacker) behind the user's back
-            rc.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=UTF-8")
-                    .end("Staff sign-in is accepted only from the store's own sign-in page.");
+            // login CSRF: a foreign page must not sign a browser in (as the attacker) behind the user's back; the
+            // browser lands on the sign-in page, which says why (the form's own token is checked in the provider)
+            rc.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, FORM_REFUSED_PAGE).end();
             return;
         }
         if (username != null || formSignIn) {
@@ -58,7 +61,10 @@ public class SignInGate {
         }
         rc.addHeadersEndHandler(v -> {
             Duration throttled = rc.get(THROTTLED);
-            if (throttled != null && formSignIn) {
+            if (rc.get(FORM_REFUSED) != null) {
+                // the sign-in form lacked the token of its page: no password was checked, the page says why
+                rc.response().putHeader(HttpHeaders.LOCATION, FORM_REFUSED_PAGE);
+            } else if (throttled != null && formSignIn) {
                 // the username was throttled inside the identity provider: the form lands on the throttled page
                 rc.response().putHeader(HttpHeaders.LOCATION, "/staff/sign-in?error=throttled");
             } else if (throttled != null) {
@@ -68,10 +74,6 @@ public class SignInGate {
             String session = rc.get(NEW_SESSION);
             if (session != null) {
                 rc.response().addCookie(cookie(rc, StaffSessions.COOKIE, session)); // no Max-Age: ends with the browser
-                // a new sign-in also means a new CSRF token: the one from before sign-in is dropped
-                rc.response().addCookie(cookie(rc, CsrfCookie.NAME, "").setMaxAge(0));
-                // and the one older versions scoped to /staff, which would otherwise shadow the site-wide one there
-                rc.response().addCookie(cookie(rc, CsrfCookie.NAME, "").setPath("/staff").setMaxAge(0));
             }
         });
         rc.next();
@@ -131,8 +133,17 @@ public class SignInGate {
         }
     }
 
+    static void markFormRefused(RoutingContext rc) {
+        rc.put(FORM_REFUSED, Boolean.TRUE);
+    }
+
     static void openSession(RoutingContext rc, String id) {
         rc.put(NEW_SESSION, id);
+    }
+
+    /** Whether this request signed in, i.e. opened a new session (its CSRF cookie is renewed, see CsrfCookie). */
+    static boolean openedSession(RoutingContext rc) {
+        return rc.get(NEW_SESSION) != null;
     }
 
     public static String sessionId(RoutingContext rc) {
@@ -156,10 +167,5 @@ public class SignInGate {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** The CSRF cookie's name, kept here so the sign-in can rotate it (see application.properties). */
-    static final class CsrfCookie {
-        static final String NAME = "pagila-csrf";
     }
 }

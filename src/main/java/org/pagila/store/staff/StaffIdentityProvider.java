@@ -23,6 +23,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Checks a staff member's username and password against the bcrypt hash in the staff_login view. It reads from
@@ -35,6 +37,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
+    private static final Logger LOG = Logger.getLogger(StaffIdentityProvider.class);
     /** bcrypt reads at most 72 bytes; the library refuses more. One byte less keeps us clear of the edge. */
     static final int MAX_PASSWORD_BYTES = 71;
     /** The cost the real hashes use (StaffPasswords), so a dummy check takes as long as a real one. */
@@ -54,6 +57,15 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
 
     @Inject
     StaffSessions sessions;
+
+    @ConfigProperty(name = "quarkus.rest-csrf.cookie-name")
+    String csrfCookie;
+
+    @ConfigProperty(name = "quarkus.rest-csrf.form-field-name", defaultValue = "csrf-token")
+    String csrfField;
+
+    @ConfigProperty(name = "quarkus.rest-csrf.token-signature-key")
+    Optional<String> csrfSignatureKey;
 
     record Login(String username, String passwordHash, String role) {
     }
@@ -75,6 +87,12 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
         if (wait.isPresent()) {
             SignInGate.markThrottled(http, wait.get());
             throw new AuthenticationFailedException("Too many failed sign-ins");
+        }
+        if (SignInGate.isFormSignIn(http) && !signInFormCarriesItsToken(http)) {
+            // login CSRF: only the sign-in page's own form may sign this browser in; no password is checked
+            LOG.warnf("Sign-in form for %s from %s without the CSRF token of its page: refused", username, address);
+            SignInGate.markFormRefused(http);
+            throw new AuthenticationFailedException("The sign-in form lacks its CSRF token");
         }
         Optional<Login> login = plausible(username) ? lookUp(username) : Optional.empty();
         boolean fits = utf8Length(password) <= MAX_PASSWORD_BYTES;
@@ -98,6 +116,13 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
             SignInGate.openSession(http, sessions.open(login.username(), login.passwordHash()));
         }
         return identity(login);
+    }
+
+    /** The sign-in page's token (quarkus-rest-csrf made it when the page was served) against the browser's cookie. */
+    private boolean signInFormCarriesItsToken(RoutingContext http) {
+        var cookie = http.request().getCookie(csrfCookie);
+        return SessionFormTokens.matchesCookie(http.request().getFormAttribute(csrfField),
+                cookie == null ? null : cookie.getValue(), csrfSignatureKey);
     }
 
     /** A username worth a database round trip: short, printable. Others are simply unknown (after the dummy bcrypt). */

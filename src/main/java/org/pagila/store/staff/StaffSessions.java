@@ -29,7 +29,8 @@ public class StaffSessions {
     private final Duration lifetime;
     private final Clock clock;
 
-    record Session(String username, String passwordHash, Instant expires) {
+    /** formToken: the CSRF token this session was given (null until its first form page), see {@link SessionFormTokens}. */
+    record Session(String username, String passwordHash, Instant expires, String formToken) {
     }
 
     @Inject
@@ -51,7 +52,7 @@ public class StaffSessions {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        sessions.put(id, new Session(username, passwordHash, now.plus(lifetime)));
+        sessions.put(id, new Session(username, passwordHash, now.plus(lifetime), null));
         return id;
     }
 
@@ -70,6 +71,26 @@ public class StaffSessions {
             return false;
         }
         return session.username().equals(username);
+    }
+
+    /** The session gets this CSRF token, the one the extension has just made for it; an earlier one stops counting. */
+    void giveFormToken(String id, String token) {
+        if (id != null && token != null) {
+            sessions.computeIfPresent(id, (key, s) -> new Session(s.username(), s.passwordHash(), s.expires(), token));
+        }
+    }
+
+    /** Whether the session is open and the token is the one it was given (constant time: a token is a secret). */
+    boolean hasFormToken(String id, String token) {
+        Session session = id == null ? null : sessions.get(id);
+        return session != null && session.formToken() != null && token != null && MessageDigest.isEqual(
+                session.formToken().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether a session by this id is open (signed in through the form, not yet signed out or expired). */
+    boolean isOpen(String id) {
+        Session session = id == null ? null : sessions.get(id);
+        return session != null && session.expires().isAfter(clock.instant());
     }
 
     /** Sign-out: this browser's session ends, and so does any copy of its cookies. */

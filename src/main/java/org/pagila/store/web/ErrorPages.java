@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.core.Request;
+import java.io.IOException;
 import java.sql.SQLException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -17,11 +18,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import org.pagila.store.cluster.ReadOnlyException;
-import org.pagila.store.counter.CsrfGuard;
 
 /**
  * Every failure reaches the customer as a short explanation and a way back: a page in the browser, JSON under
@@ -61,7 +61,8 @@ public class ErrorPages {
             case NOT_FOUND -> "There is nothing at " + UserError.abbreviate(uri.getPath()) + ".";
             case METHOD_NOT_ALLOWED -> "This address does not accept that method.";
             case NOT_ACCEPTABLE -> "This address cannot answer in the requested format.";
-            case UNSUPPORTED_MEDIA_TYPE -> "This address cannot take a body of that type; send application/json.";
+            case UNSUPPORTED_MEDIA_TYPE -> "This address cannot take a body of that type; send "
+                    + (uri.getPath().startsWith("/api/") ? "application/json." : "the form of its page.");
             default -> status.getReasonPhrase() + ".";
         };
         return respond(status, message, null, uri, headers);
@@ -78,19 +79,6 @@ public class ErrorPages {
             }
         }
         return respond(Status.BAD_REQUEST, JsonFailure.describe(e), null, uri, headers);
-    }
-
-    @ServerExceptionMapper
-    public Response csrfRejected(CsrfGuard.CsrfRejected e, UriInfo uri, HttpHeaders headers) {
-        return respond(Status.FORBIDDEN, e.getMessage(), UserError.COUNTER, uri, headers);
-    }
-
-    /** A write while no primary can take it: the store is read-only for a moment, browsing goes on. */
-    @ServerExceptionMapper
-    public Response readOnly(ReadOnlyException e, UriInfo uri, HttpHeaders headers) {
-        return Response.fromResponse(respond(Status.SERVICE_UNAVAILABLE, e.getMessage(),
-                new UserError.Link("/films", "Keep browsing the catalog"), uri, headers))
-                .header(HttpHeaders.RETRY_AFTER, String.valueOf(ReadOnlyException.RETRY_AFTER_SECONDS)).build();
     }
 
     /** Database failures on any path, reads and writes alike, decided by SQLSTATE (see {@link DatabaseFailure}). */
@@ -118,6 +106,17 @@ public class ErrorPages {
                 : response;
     }
 
+    /**
+     * No resource of ours does I/O of its own: an IOException here is the request's body that could not be read (a
+     * multipart body cut short or without its boundary, read for the CSRF check), the client's fault, not ours.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e, UriInfo uri, HttpHeaders headers) {
+        LOG.debugf("Unreadable request body on %s: %s", uri.getPath(), e.getMessage());
+        return respond(Status.BAD_REQUEST, "The body of this request could not be read: it is cut short or malformed.",
+                null, uri, headers);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri, HttpHeaders headers) {
         String incident = UUID.randomUUID().toString().substring(0, 8);
@@ -127,8 +126,12 @@ public class ErrorPages {
     }
 
     private static Response respond(Status status, String message, UserError.Link back, UriInfo uri, HttpHeaders headers) {
+        return respond(status, message, back, wantsJson(uri.getPath(), headers.getAcceptableMediaTypes()));
+    }
+
+    static Response respond(Status status, String message, UserError.Link back, boolean json) {
         UserError.Link link = back != null ? back : new UserError.Link("/", "Back to the storefront");
-        if (wantsJson(uri, headers)) {
+        if (json) {
             return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(status.getStatusCode(), status.getReasonPhrase(), message, link.href())).build();
         }
@@ -136,11 +139,10 @@ public class ErrorPages {
                 .entity(Templates.error(status.getStatusCode(), status.getReasonPhrase(), message, link)).build();
     }
 
-    private static boolean wantsJson(UriInfo uri, HttpHeaders headers) {
-        if (uri.getPath().startsWith("/api/") || uri.getPath().equals("/api")) {
+    static boolean wantsJson(String path, List<MediaType> accepted) {
+        if (path.startsWith("/api/") || path.equals("/api")) {
             return true;
         }
-        var accepted = headers.getAcceptableMediaTypes();
         return !accepted.isEmpty() && accepted.get(0).isCompatible(MediaType.APPLICATION_JSON_TYPE)
                 && !accepted.get(0).isWildcardType();
     }

@@ -167,8 +167,7 @@ class HostileInputTest {
         String eighty = "p".repeat(80);
         for (String user : List.of("Mike", "nobody-of-that-name")) {
             given().auth().preemptive().basic(user, eighty).get("/api/customers/1").then().statusCode(401);
-            given().redirects().follow(false).formParam("j_username", user).formParam("j_password", eighty)
-                    .post("/j_security_check").then().statusCode(302)
+            Staff.signInForm(user, eighty).post("/j_security_check").then().statusCode(302)
                     .header("Location", org.hamcrest.Matchers.endsWith("/staff/sign-in?error=true"));
         }
         String multibyte = "é".repeat(36); // 36 characters, 72 bytes
@@ -183,6 +182,32 @@ class HostileInputTest {
         System.out.println("[hostile-input benchmark] slowest answers (client-side ms on loopback, includes the server's work):");
         TIMES.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
                 .forEach(e -> System.out.printf("[hostile-input benchmark] %6d ms  %s%n", e.getValue(), e.getKey()));
+        printServerTimes();
+    }
+
+    /**
+     * The server's own time for its refusals: Micrometer's recent maximum per route of the 4xx answers (the store
+     * answers nothing else to these requests), without the client, the loopback or RestAssured. A figure, not an assertion.
+     */
+    private static void printServerTimes() {
+        String metrics = given().get(org.pagila.store.web.Management.url("/q/metrics")).then().statusCode(200).extract().asString();
+        var line = java.util.regex.Pattern.compile("^http_server_requests_seconds_max\\{(.*)} (\\S+)$", java.util.regex.Pattern.MULTILINE);
+        var status = java.util.regex.Pattern.compile("status=\"(4\\d\\d)\"");
+        var uri = java.util.regex.Pattern.compile("uri=\"([^\"]*)\"");
+        var method = java.util.regex.Pattern.compile("method=\"([^\"]*)\"");
+        java.util.Map<String, Double> worst = new java.util.HashMap<>();
+        var m = line.matcher(metrics);
+        while (m.find()) {
+            var s = status.matcher(m.group(1));
+            var u = uri.matcher(m.group(1));
+            var v = method.matcher(m.group(1));
+            if (s.find() && u.find() && v.find()) {
+                worst.merge(s.group(1) + " " + v.group(1) + " " + u.group(1), Double.parseDouble(m.group(2)) * 1000, Math::max);
+            }
+        }
+        System.out.println("[hostile-input benchmark] slowest refusals, server-side (Micrometer max of the last minutes, ms):");
+        worst.entrySet().stream().sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed()).limit(5)
+                .forEach(e -> System.out.printf("[hostile-input benchmark] %8.1f ms  %s%n", e.getValue(), e.getKey()));
     }
 
     private static void assertAnswer(Hostile h, Response r, String type) {

@@ -44,8 +44,7 @@ class SignInHardeningTest {
         assertTrue(Integer.parseInt(refused.header("Retry-After")) > 0);
         assertTrue(refused.jsonPath().getString("message").contains("Too many failed sign-ins"));
         // the form is throttled for that username too, and lands on a page that says so
-        given().header("X-Forwarded-For", address()).redirects().follow(false).formParam("j_username", user)
-                .formParam("j_password", "x").post("/j_security_check")
+        Staff.signInForm(user, "x").header("X-Forwarded-For", address()).post("/j_security_check")
                 .then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=throttled"));
         given().get("/staff/sign-in?error=throttled").then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue())
                 .body(containsString("Too many failed sign-ins"));
@@ -91,11 +90,14 @@ class SignInHardeningTest {
 
     @Test
     void aSignInFormFromAnotherSiteIsRefused() {
-        given().redirects().follow(false).header("Sec-Fetch-Site", "cross-site").formParam("j_username", "Mike")
-                .formParam("j_password", Staff.password("Mike")).post("/j_security_check")
-                .then().statusCode(403).header("Set-Cookie", nullValue());
-        given().redirects().follow(false).header("Origin", "https://evil.example").formParam("j_username", "Mike")
-                .formParam("j_password", Staff.password("Mike")).post("/j_security_check").then().statusCode(403);
+        // even with a valid token and password: the browser says the form came from another site
+        for (var foreign : java.util.Map.of("Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example").entrySet()) {
+            Staff.signInForm("Mike", Staff.password("Mike")).header(foreign.getKey(), foreign.getValue()).post("/j_security_check")
+                    .then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=expired"))
+                    .header("Set-Cookie", org.hamcrest.Matchers.anyOf(nullValue(), not(containsString("pagila-session="))));
+        }
+        given().get("/staff/sign-in?error=expired").then().statusCode(403).body(containsString("did not come from this page"))
+                .body(containsString("j_security_check"));
     }
 
     @Test
@@ -116,14 +118,30 @@ class SignInHardeningTest {
 
     @Test
     void sessionCookiesAreHttpOnlyAndStrict() {
-        Response signIn = given().redirects().follow(false).formParam("j_username", "Mike")
-                .formParam("j_password", Staff.password("Mike")).post("/j_security_check");
+        Response signIn = Staff.signInForm("Mike", Staff.password("Mike")).post("/j_security_check");
         assertEquals(302, signIn.statusCode());
         for (String name : new String[] {"pagila-staff", "pagila-session"}) {
             var cookie = signIn.detailedCookie(name);
             assertTrue(cookie != null && cookie.isHttpOnly(), name + " is HttpOnly");
             assertEquals("Strict", cookie.getSameSite(), name);
         }
+    }
+
+    @Test
+    void behindATlsProxyEveryCookieIsSecure() {
+        // the test profile trusts X-Forwarded-Proto as behind a TLS-terminating proxy (pagila.http.behind-proxy)
+        CookieFilter browser = new CookieFilter();
+        Response page = given().filter(browser).header("X-Forwarded-Proto", "https").get("/staff/sign-in");
+        assertTrue(page.detailedCookie("pagila-form-token").isSecured(), "the CSRF cookie is Secure");
+        Response signIn = Staff.signInForm(browser, "Mike", Staff.password("Mike")).header("X-Forwarded-Proto", "https")
+                .post("/j_security_check");
+        assertEquals(302, signIn.statusCode());
+        for (String name : new String[] {"pagila-staff", "pagila-session"}) {
+            assertTrue(signIn.detailedCookie(name).isSecured(), name + " is Secure behind a TLS proxy");
+        }
+        // without the proxy's word the same cookies are not Secure (plain HTTP on the classroom network)
+        Response plain = Staff.signInForm("Mike", Staff.password("Mike")).post("/j_security_check");
+        assertTrue(!plain.detailedCookie("pagila-session").isSecured(), "plain HTTP: not Secure");
     }
 
     @Test

@@ -30,16 +30,34 @@ public final class Staff {
     /** A browser-like session signed in through the form; cookies (session, CSRF) kept in the filter. */
     public static CookieFilter signIn(String username) {
         CookieFilter cookies = new CookieFilter();
-        given().filter(cookies).redirects().follow(false)
-                .formParam("j_username", username).formParam("j_password", password(username))
-                .post("/j_security_check").then().statusCode(302);
+        signInForm(cookies, username, password(username)).post("/j_security_check").then().statusCode(302)
+                .header("Location", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("error")));
         return cookies;
+    }
+
+    /** The sign-in form as a browser posts it: the page's CSRF token (its cookie kept in the filter) and the fields. */
+    public static RequestSpecification signInForm(CookieFilter browser, String username, String password) {
+        String token = formToken(given().filter(browser).get("/staff/sign-in").then().statusCode(200).extract().asString());
+        return given().filter(browser).redirects().follow(false).formParam("csrf-token", token)
+                .formParam("j_username", username).formParam("j_password", password);
+    }
+
+    /** The sign-in form of a new browser (a cookie filter of its own). */
+    public static RequestSpecification signInForm(String username, String password) {
+        return signInForm(new CookieFilter(), username, password);
     }
 
     /** The CSRF token the staff pages put in their forms, read from a page as a browser would. */
     public static String csrfToken(CookieFilter session) {
-        String page = given().filter(session).get("/staff").then().statusCode(200).extract().asString();
-        return page.replaceAll("(?s).*name=\"csrf-token\" value=\"([^\"]+)\".*", "$1");
+        return formToken(given().filter(session).get("/staff").then().statusCode(200).extract().asString());
+    }
+
+    static String formToken(String page) {
+        String token = page.replaceAll("(?s).*name=\"csrf-token\" value=\"([^\"]+)\".*", "$1");
+        if (token.length() > 100) {
+            throw new IllegalStateException("no CSRF token in the page: " + page);
+        }
+        return token;
     }
 
     /** A copy at the store that nobody has out. */

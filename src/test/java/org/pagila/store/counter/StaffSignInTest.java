@@ -55,8 +55,7 @@ class StaffSignInTest {
     @Test
     void theSignInPageIsPublicAndAWrongPasswordIsRejected() {
         given().get("/staff/sign-in").then().statusCode(200).body(containsString("j_security_check"));
-        given().redirects().follow(false).formParam("j_username", "Mike").formParam("j_password", "wrong")
-                .post("/j_security_check")
+        Staff.signInForm("Mike", "wrong").post("/j_security_check")
                 .then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=true"))
                 .header("Set-Cookie", org.hamcrest.Matchers.not(containsString("pagila-staff=")));
         given().get("/staff/sign-in?error=true").then().statusCode(200).body(containsString("did not match"));
@@ -78,10 +77,11 @@ class StaffSignInTest {
         CookieFilter session = Staff.signIn("Mike");
         String token = Staff.csrfToken(session);
         int copy = Staff.freeCopy(1, 1);
+        // quarkus-rest-csrf refuses both with 400 (CsrfTest has the other cases)
         given().filter(session).redirects().follow(false).formParam("inventoryId", copy).post("/staff/customers/1/rentals")
-                .then().statusCode(403).body(containsString("This form has expired"));
+                .then().statusCode(400).body(containsString("This form has expired"));
         given().filter(session).redirects().follow(false).formParam("inventoryId", copy).formParam("csrf-token", token + "x")
-                .post("/staff/customers/1/rentals").then().statusCode(403);
+                .post("/staff/customers/1/rentals").then().statusCode(400);
         assertEquals(0, Staff.sqlInt("SELECT count(*) FROM rental WHERE inventory_id = " + copy + " AND return_date IS NULL"),
                 "a refused form wrote nothing");
         given().filter(session).redirects().follow(false).formParam("csrf-token", token).post("/staff/sign-out")
@@ -106,14 +106,16 @@ class StaffSignInTest {
             assertEquals(2, TestCluster.count(owner, "SELECT count(*) FROM staff WHERE password = '" + sha1Hex(PAGILA_STAFF_PASSWORD) + "'"), "Pagila's SHA-1 column holds sha1('12345')");
             for (String attempt : List.of(PAGILA_STAFF_PASSWORD, sha1Hex(PAGILA_STAFF_PASSWORD))) {
                 given().auth().preemptive().basic("Mike", attempt).get("/api/customers/1").then().statusCode(401);
-                given().redirects().follow(false).formParam("j_username", "Mike").formParam("j_password", attempt)
-                        .post("/j_security_check").then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=true"));
+                Staff.signInForm("Mike", attempt).post("/j_security_check").then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=true"));
             }
             String fresh = StaffPasswords.reset(owner, Secrets.load(TestCluster.settings().secretsFile()), "Mike");
             assertNotEquals(old, fresh);
             assertEquals(fresh, Staff.password("Mike"), "the secrets file keeps the new password");
         }
-        given().auth().preemptive().basic("Mike", old).get("/api/customers/1").then().statusCode(401);
+        // sign-in reads the hash on a standby: the reset counts once it has replicated (a fraction of a second)
+        org.awaitility.Awaitility.await("the reset replicates").atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(250))
+                .until(() -> given().auth().preemptive().basic("Mike", old).get("/api/customers/1").statusCode() == 401);
         given().auth().preemptive().basic("Mike", Staff.password("Mike")).get("/api/customers/1")
                 .then().statusCode(200).body("id", is(1));
     }
