@@ -31,7 +31,9 @@ import org.pagila.cluster.secrets.Secrets;
  * session), from a healthy standby when there is one. The copy is one compressed tar with a SHA-256 manifest and
  * includes the server's configuration files; the WAL from its start to its stop comes from the archive. The low-level
  * API is the one method every binary set we run has (the bundled PostgreSQL 17 has no pg_basebackup), so every
- * backup has the same format and the same verification.
+ * backup has the same format and the same verification. It needs no superuser: the source is chosen with the
+ * monitoring login (pg_monitor) and the backup runs as pagila_backup (EXECUTE on pg_backup_start, pg_backup_stop and
+ * pg_switch_wal, member of pg_checkpoint), both from the store's secrets file, so the store can run it too.
  */
 public final class BaseBackup {
     /** PostgreSQL's documented "omit from a base backup" list: contents recreated at startup or by replay. */
@@ -59,12 +61,13 @@ public final class BaseBackup {
         archive.prepare();
         try (BackupLock lock = BackupLock.acquire(settings.lockFile(), "backup of cluster '" + settings.cluster().name() + "'")) {
             progress.step("choose the source");
-            List<NodeStatus> nodes = cluster.status();
+            Secrets logins = Secrets.loadForStore(settings.cluster().secretsFile());
+            List<NodeStatus> nodes = cluster.status(Secrets.MONITOR_USER, logins.password(Secrets.MONITOR_USER));
             SourceChoice.Choice choice = SourceChoice.choose(nodes, settings.maxReadLag(), requestedNode);
             NodeStatus primary = nodes.stream().filter(n -> n.role() == NodeStatus.Role.PRIMARY).findFirst().orElseThrow();
             progress.detail(choice.node().name() + " (" + choice.node().role().name().toLowerCase() + "): " + choice.reason());
-            BackupInfo info = copy(new LocalNode(cluster.node(choice.node().name()), cluster.secrets()), choice.node().role(),
-                    new LocalNode(cluster.node(primary.name()), cluster.secrets()));
+            BackupInfo info = copy(new LocalNode(cluster.node(choice.node().name()), logins), choice.node().role(),
+                    new LocalNode(cluster.node(primary.name()), logins), logins);
             progress.step("verify");
             info = new BackupVerifier(settings, progress).verifyAndRecord(info);
             if (!info.verified()) {
@@ -80,13 +83,12 @@ public final class BaseBackup {
         }
     }
 
-    private BackupInfo copy(LocalNode source, NodeStatus.Role role, LocalNode primary) {
-        Secrets secrets = cluster.secrets();
+    private BackupInfo copy(LocalNode source, NodeStatus.Role role, LocalNode primary, Secrets logins) {
         String id = newId();
         Path partial = settings.baseDir().resolve(id + ".partial");
         Path done = settings.baseDir().resolve(id);
-        try (Connection p = Sql.superuser(primary.address(), secrets, "postgres");
-             Connection s = Sql.superuser(source.address(), secrets, "postgres")) {
+        try (Connection p = Sql.as(primary.address(), Secrets.BACKUP_USER, logins, "postgres");
+             Connection s = Sql.as(source.address(), Secrets.BACKUP_USER, logins, "postgres")) {
             checkArchiving(p);
             long segmentSize = Long.parseLong(Sql.one(p, "SELECT pg_size_bytes(current_setting('wal_segment_size'))"));
             String version = Sql.one(s, "SHOW server_version");

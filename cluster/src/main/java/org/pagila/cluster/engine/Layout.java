@@ -29,7 +29,8 @@ public interface Layout {
     /** The settings live inside the data directory: a clone overwrites them, so a standby writes its own after it. */
     boolean configInDataDir();
 
-    String listenAddresses();
+    /** listen_addresses of this node's server. */
+    String listenAddresses(Node node);
 
     /** Settings this layout adds after the common ones (later lines win). */
     String extraSettings();

@@ -35,7 +35,7 @@ final class KvmContext {
         this.progress = progress;
         this.libvirt = new Libvirt(config.libvirtUri());
         this.ledger = new ApplyLedger(config.workDir().resolve("state.properties"));
-        this.layout = new PackagedLayout(config.postgresVersion(), config.postgresPort());
+        this.layout = new PackagedLayout(config.postgresVersion(), config.postgresPort(), true);
         this.network = config.networkName();
     }
 
