@@ -127,6 +127,13 @@ class LeastPrivilegeTest {
                     + Secrets.OWNER_USER + "'"), "every migration ran as the owner");
             assertTrue(TestCluster.count(pagila, "SELECT count(*) FROM flyway_schema_history WHERE version = '50' AND success") == 1);
         }
+        // the upkeep the owner runs: the aggregates (a concurrent refresh needs a temporary table) and the partitions
+        try (Connection upkeep = TestCluster.as("primary", "pagila", Secrets.OWNER_USER); Statement s = upkeep.createStatement()) {
+            s.execute("SELECT refresh_catalog_aggregates()");
+            s.execute("SELECT ensure_payment_partitions(2)");
+            assertDenied(s, "CREATE ROLE owner_was_here");
+            assertDenied(s, "SELECT pg_read_file('postgresql.conf')");
+        }
     }
 
     @Test

@@ -50,8 +50,9 @@ public final class StoreRoles {
             s.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + database + " FROM PUBLIC");
             s.execute("GRANT CONNECT ON DATABASE " + database + " TO " + Secrets.APP_USER + ", " + Secrets.OWNER_USER + ", "
                     + Secrets.MONITOR_USER);
-            // CREATE EXTENSION of a trusted extension (pg_trgm, migration V10) needs CREATE on the database
-            s.execute("GRANT CREATE ON DATABASE " + database + " TO " + Secrets.OWNER_USER);
+            // CREATE EXTENSION of a trusted extension (pg_trgm, migration V10) needs CREATE on the database, and
+            // REFRESH MATERIALIZED VIEW CONCURRENTLY (the catalog aggregates) works through a temporary table
+            s.execute("GRANT CREATE, TEMPORARY ON DATABASE " + database + " TO " + Secrets.OWNER_USER);
             s.execute(OWNERSHIP);
             s.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC");
             s.execute("GRANT USAGE ON SCHEMA public TO " + Secrets.APP_USER);
