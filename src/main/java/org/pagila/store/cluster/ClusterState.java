@@ -71,6 +71,14 @@ public class ClusterState {
     @ConfigProperty(name = "pagila.cluster.poll-interval", defaultValue = "1s")
     Duration pollInterval;
 
+    /**
+     * While no primary takes writes the store looks more often: the cluster is changing (a failover is under way) and
+     * every poll skipped is time rentals stay paused after the new primary is ready. Only the timing changes; the
+     * decision and the fencing are the same on every poll.
+     */
+    @ConfigProperty(name = "pagila.cluster.poll-interval-without-primary", defaultValue = "200ms")
+    Duration pollIntervalWithoutPrimary;
+
     @ConfigProperty(name = "pagila.cluster.max-read-lag", defaultValue = "30s")
     Duration maxReadLag;
 
@@ -90,7 +98,20 @@ public class ClusterState {
             thread.setDaemon(true);
             return thread;
         });
-        poller.scheduleWithFixedDelay(this::refreshQuietly, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduleNextPoll();
+    }
+
+    private void scheduleNextPoll() {
+        Duration next = view.mode() == Mode.READ_WRITE ? pollInterval
+                : pollIntervalWithoutPrimary.compareTo(pollInterval) < 0 ? pollIntervalWithoutPrimary : pollInterval;
+        try {
+            poller.schedule(() -> {
+                refreshQuietly();
+                scheduleNextPoll();
+            }, next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -212,6 +233,26 @@ public class ClusterState {
             // tracker is told (above), so the new connections see every standby that serves again.
             readPool.flush(AgroalDataSource.FlushMode.GRACEFUL);
         }
+        if (primary.isPresent() && !previous.primary().equals(primary) && !first) {
+            warmPools();
+        }
+    }
+
+    /**
+     * A new primary finds both pools emptied: the first rental after a failover would open its connections itself
+     * (TCP, SCRAM, the fence's check), a few hundred milliseconds on a busy machine. One connection per pool opened
+     * now, beside the poller, spares it that; it goes through the same WriteFence, so it can only reach the chosen node.
+     */
+    private void warmPools() {
+        java.util.concurrent.CompletableFuture.runAsync(() -> {
+            for (AgroalDataSource pool : List.of(primaryPool, readPool)) {
+                try (java.sql.Connection ignored = pool.getConnection()) {
+                    // opened and returned idle to the pool
+                } catch (java.sql.SQLException | RuntimeException e) {
+                    LOG.debugf("Warming a pool after the primary changed: %s", e.getMessage());
+                }
+            }
+        });
     }
 
     /**

@@ -75,6 +75,10 @@ class HaFilesTest {
         assertEquals(List.of("host replication replicator 127.0.0.1/32 scram-sha-256"),
                 hba.stream().filter(line -> line.contains("replicator")).toList(), "the replicator may only replicate");
         assertEquals("off", yml.path("watchdog").path("mode").asText());
+        // what Patroni 3.0.2's validator asks for, without changing what runs: the same rules at bootstrap, and
+        // pg_rewind as the superuser (Patroni creates no rewind role when the two logins are equal)
+        assertEquals(pg.path("pg_hba"), yml.path("bootstrap").path("pg_hba"));
+        assertEquals(pg.path("authentication").path("superuser"), pg.path("authentication").path("rewind"));
     }
 
     @Test

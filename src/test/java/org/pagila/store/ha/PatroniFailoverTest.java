@@ -66,7 +66,7 @@ class PatroniFailoverTest {
 
             // HAProxy's read-write port follows Patroni's /primary check to the new leader
             int promotedPort = cluster.settings().pg(promoted).port();
-            HaTestSupport.await(Duration.ofSeconds(10), () -> viaHaproxyReadWrite().equals(promotedPort + "/f"),
+            HaTestSupport.await(Duration.ofSeconds(10), () -> viaHaproxy(cluster.settings().readWritePort()).equals(promotedPort + "/f"),
                     "HAProxy read-write port reaches " + promoted);
 
             cluster.members().start(old, cluster.secrets());
@@ -77,18 +77,37 @@ class PatroniFailoverTest {
                 assertTrue(rs.getString(1).contains("passfile=") && !rs.getString(1).contains("password="),
                         "Patroni keeps the replicator's password in its pgpass file, out of primary_conninfo: " + rs.getString(1));
             }
+            readOnlyPortBalancesOverStandbysOnly(promotedPort);
             assertEquals(0, catalog.errors(), "catalog errors across the failover: " + catalog.failures);
             assertTrue(catalog.requests() > 20, "the catalog was asked throughout: " + catalog.requests());
         }
     }
 
-    private String viaHaproxyReadWrite() {
+    /**
+     * HAProxy's read-only port after the failover: once its checks (Patroni's GET /replica?lag=, every second, down
+     * after one failure) have seen the promotion, every connection lands on a standby, never on the new primary,
+     * and round robin spreads them over more than one standby.
+     */
+    private void readOnlyPortBalancesOverStandbysOnly(int primaryPort) {
+        int readOnly = cluster.settings().readOnlyPort();
+        HaTestSupport.await(Duration.ofSeconds(10), () -> viaHaproxy(readOnly).endsWith("/t"), "HAProxy read-only port reaches a standby");
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            answers.add(viaHaproxy(readOnly));
+        }
+        System.out.println("[patroni] HAProxy read-only port, 16 connections after the failover: " + answers);
+        assertTrue(answers.stream().allMatch(a -> a.endsWith("/t")), "every read-only connection on a standby: " + answers);
+        assertTrue(answers.stream().noneMatch(a -> a.startsWith(primaryPort + "/")), "never the primary: " + answers);
+        assertTrue(answers.stream().distinct().count() >= 2, "balanced over the standbys: " + answers);
+    }
+
+    private String viaHaproxy(int port) {
         Properties props = new Properties();
         props.setProperty("user", Secrets.SUPERUSER);
         props.setProperty("password", cluster.secrets().password(Secrets.SUPERUSER));
         props.setProperty("connectTimeout", "2");
         props.setProperty("socketTimeout", "3");
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.settings().readWritePort() + "/postgres", props);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
              var s = c.createStatement(); var rs = s.executeQuery("SELECT inet_server_port() || '/' || pg_is_in_recovery()")) {
             rs.next();
             return rs.getString(1).replace("false", "f").replace("true", "t");

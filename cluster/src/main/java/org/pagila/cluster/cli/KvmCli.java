@@ -12,13 +12,18 @@ import picocli.CommandLine.Parameters;
 
 /** `cluster/pagila-cluster kvm COMMAND [--config FILE]`: the KVM topology's commands. */
 @Command(name = "kvm", description = "The KVM topology (plan, apply, status, promote, rejoin, destroy, render).",
-        footer = {"", "Configuration: cluster/kvm/topology.properties (or --config FILE, or PAGILA_KVM_CONFIG)"},
+        footer = {"", "Configuration: cluster/kvm/topology.properties (or --config FILE, or PAGILA_KVM_CONFIG);",
+                "with --ha e.g. cluster/kvm/topology-ha.properties (four VMs)"},
         subcommands = {KvmCli.Plan.class, KvmCli.Apply.class, KvmCli.Status.class, KvmCli.Promote.class, KvmCli.Rejoin.class,
                 KvmCli.Destroy.class, KvmCli.Render.class})
 final class KvmCli implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "the topology file (default: PAGILA_KVM_CONFIG or cluster/kvm/topology.properties)")
     Path config;
+
+    @Option(names = "--ha", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "the Patroni profile: Patroni and etcd on the VMs (every member a VM), Patroni decides the leader")
+    boolean ha;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -34,7 +39,7 @@ final class KvmCli implements Runnable {
     }
 
     KvmTopology topology() {
-        return new KvmTopology(config(), new Progress(System.out, 3));
+        return new KvmTopology(config(), new Progress(System.out, 3), ha);
     }
 
     abstract static class Sub implements Runnable {

@@ -33,14 +33,14 @@ public final class HaCli {
 
     /** True when these arguments are for the Patroni profile: `up --ha`, or any command on a Patroni cluster. */
     public static boolean handles(List<String> args) {
-        if (args.isEmpty()) {
-            return false;
+        if (args.isEmpty() || args.get(0).equals("kvm")) {
+            return false; // kvm has its own clusters, and its own --ha (KvmCli)
         }
         if (args.contains("--ha")) {
             return true;
         }
-        // kvm has its own clusters; a staff password is set over SQL on whichever node is primary, Patroni or not
-        return !List.of("kvm", "staff-password").contains(args.get(0)) && PatroniCluster.isPatroniCluster(HaSettings.fromSystem());
+        // a staff password is set over SQL on whichever node is primary, Patroni or not
+        return !args.get(0).equals("staff-password") && PatroniCluster.isPatroniCluster(HaSettings.fromSystem());
     }
 
     public static int run(List<String> args) {

@@ -32,13 +32,15 @@ public record HaproxyConfig(HaSettings ha) {
                     http-check expect status 200
                     default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
                 %s
-                # read-only: standbys that are running and at most %d bytes behind, round robin
+                # read-only: standbys that are running and at most %d bytes behind, round robin. Down after one failed
+                # check (not two): a promoted standby must leave this port within a second; a standby that flaps out
+                # for a second costs nothing, the others serve
                 listen pagila_ro
                     bind 127.0.0.1:%d
                     balance roundrobin
                     option httpchk GET /replica?lag=%d
                     http-check expect status 200
-                    default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+                    default-server inter 1s fall 1 rise 2 on-marked-down shutdown-sessions
                 %s""".formatted(ha.readWritePort(), servers(), ha.replicaMaxLagBytes(), ha.readOnlyPort(),
                 ha.replicaMaxLagBytes(), servers());
     }

@@ -80,7 +80,7 @@ public final class PatroniRest {
         return Optional.empty();
     }
 
-    static List<Member> members(JsonNode cluster) {
+    public static List<Member> members(JsonNode cluster) {
         List<Member> members = new ArrayList<>();
         for (JsonNode m : cluster.path("members")) {
             JsonNode lag = m.path("lag");

@@ -33,7 +33,7 @@ final class GoldenImage {
     String describeGolden() {
         return "golden image " + kvm.files().goldenImage() + ": a copy of the cloud image booted once as " + DOMAIN + " with"
                 + " cloud-init: PostgreSQL " + kvm.config.postgresVersion() + " from the PostgreSQL apt repository (apt.postgresql.org.sh),"
-                + " then cloud-init clean and power-off; skipped when it exists";
+                + (kvm.ha ? " then " + KvmHaFiles.PACKAGES + "," : "") + " then cloud-init clean and power-off; skipped when it exists";
     }
 
     void downloadBaseImage() {

@@ -21,6 +21,8 @@ import org.pagila.cluster.transport.SshTransport;
 final class KvmContext {
     final KvmConfig config;
     final Progress progress;
+    /** The Patroni profile (--ha): Patroni and etcd on the VMs instead of the engine's PostgreSQL steps. */
+    final boolean ha;
     final Libvirt libvirt;
     final ApplyLedger ledger;
     final PackagedLayout layout;
@@ -30,9 +32,13 @@ final class KvmContext {
     final Map<String, java.time.Instant> domainStarted = new java.util.HashMap<>();
     private Acceleration acceleration;
 
-    KvmContext(KvmConfig config, Progress progress) {
+    KvmContext(KvmConfig config, Progress progress, boolean ha) {
+        if (ha) {
+            KvmHaFiles.requireSupported(config);
+        }
         this.config = config;
         this.progress = progress;
+        this.ha = ha;
         this.libvirt = new Libvirt(config.libvirtUri());
         this.ledger = new ApplyLedger(config.workDir().resolve("state.properties"));
         this.layout = new PackagedLayout(config.postgresVersion(), config.postgresPort(), true);
@@ -49,7 +55,8 @@ final class KvmContext {
                 throw new ClusterException("Cannot read " + pub + ": " + e.getMessage(), e);
             }
         }
-        return new KvmFiles(config, key, acceleration());
+        KvmFiles files = new KvmFiles(config, key, acceleration());
+        return ha ? files.withPatroni() : files;
     }
 
     /** KVM or TCG, chosen once per command by trying (see Acceleration). */

@@ -22,6 +22,8 @@ public final class KvmFiles {
     private final KvmConfig config;
     private final String sshPublicKey;
     private final Acceleration acceleration;
+    /** Under --ha the golden image also carries Patroni and etcd (KvmHaFiles.PACKAGES), under its own name. */
+    private final boolean patroni;
 
     /** With KVM assumed: for rendering and validating files without probing this machine. */
     public KvmFiles(KvmConfig config, String sshPublicKey) {
@@ -29,9 +31,19 @@ public final class KvmFiles {
     }
 
     public KvmFiles(KvmConfig config, String sshPublicKey, Acceleration acceleration) {
+        this(config, sshPublicKey, acceleration, false);
+    }
+
+    private KvmFiles(KvmConfig config, String sshPublicKey, Acceleration acceleration, boolean patroni) {
         this.config = config;
         this.sshPublicKey = sshPublicKey.strip();
         this.acceleration = acceleration;
+        this.patroni = patroni;
+    }
+
+    /** The same files for the Patroni profile (--ha): only the golden image differs. */
+    public KvmFiles withPatroni() {
+        return new KvmFiles(config, sshPublicKey, acceleration, true);
     }
 
     public Path networkXmlFile() {
@@ -63,7 +75,7 @@ public final class KvmFiles {
         if (config.image().source() == KvmConfig.ImageSource.DEBIAN) {
             return new DebianGoldenImage(config).disk();
         }
-        return config.workDir().resolve("golden-ubuntu-24.04-postgresql-" + config.postgresVersion() + ".qcow2");
+        return config.workDir().resolve("golden-ubuntu-24.04-postgresql-" + config.postgresVersion() + (patroni ? "-patroni" : "") + ".qcow2");
     }
 
     /** NAT network with the host at its address; DHCP reservations back up the static addresses. */
@@ -209,7 +221,10 @@ public final class KvmFiles {
                 """.formatted(node.mac(), node.address(), config.prefixLength(), config.hostAddress(), config.hostAddress());
     }
 
-    /** The golden image's one boot: PostgreSQL from the PostgreSQL apt repository, then a clean power-off. */
+    /**
+     * The golden image's one boot: PostgreSQL from the PostgreSQL apt repository (under --ha Patroni and etcd too, after
+     * that repository is set up, so apt takes PGDG's Patroni where it is newer), then a clean power-off.
+     */
     public String goldenUserData() {
         return """
                 #cloud-config
@@ -226,7 +241,8 @@ public final class KvmFiles {
                   message: golden image ready
                   timeout: 60
                   condition: true
-                """.formatted(yamlString(postgresInstall(config.postgresVersion())));
+                """.formatted(yamlString(postgresInstall(config.postgresVersion())
+                + (patroni ? " && apt-get install -y " + KvmHaFiles.PACKAGES : "")));
     }
 
     /** Every generated text file, by the path apply writes it to. */

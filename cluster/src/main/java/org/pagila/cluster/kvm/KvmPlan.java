@@ -21,6 +21,25 @@ final class KvmPlan {
     }
 
     static Plan of(KvmContext kvm) {
+        List<Step> steps = new ArrayList<>(machines(kvm));
+        KvmConfig config = kvm.config;
+        if (config.primaryPlacement() == KvmConfig.Placement.HOST) {
+            HostSetup host = new HostSetup(kvm);
+            steps.add(Step.of("", "primary on this host: PostgreSQL " + config.postgresVersion() + " from the PostgreSQL apt repository"
+                    + " unless installed; pg_hba.conf saved once as pg_hba.conf.pagila-saved (destroy puts it back)", host::hostPostgres));
+        }
+        Provisioning provisioning = provisioning(kvm);
+        Node primary = kvm.engineNode(config.node("primary"));
+        List<Node> standbys = config.nodes().stream().filter(n -> !n.isPrimary()).map(kvm::engineNode).toList();
+        steps.addAll(provisioning.primary(primary, standbys));
+        for (Node standby : standbys) {
+            steps.addAll(provisioning.standby(standby, primary));
+        }
+        return new Plan(steps);
+    }
+
+    /** This machine, the libvirt objects, the images and the VMs' boot: the same for every profile. */
+    static List<Step> machines(KvmContext kvm) {
         KvmConfig config = kvm.config;
         KvmFiles files = kvm.files();
         HostSetup host = new HostSetup(kvm);
@@ -63,18 +82,7 @@ final class KvmPlan {
             steps.add(Step.of(node.name(), "wait for SSH as " + config.vmUser() + "@" + node.address() + " and for cloud-init to finish",
                     () -> vms.awaitBoot(node)));
         }
-        if (config.primaryPlacement() == KvmConfig.Placement.HOST) {
-            steps.add(Step.of("", "primary on this host: PostgreSQL " + config.postgresVersion() + " from the PostgreSQL apt repository"
-                    + " unless installed; pg_hba.conf saved once as pg_hba.conf.pagila-saved (destroy puts it back)", host::hostPostgres));
-        }
-        Provisioning provisioning = provisioning(kvm);
-        Node primary = kvm.engineNode(config.node("primary"));
-        List<Node> standbys = config.nodes().stream().filter(n -> !n.isPrimary()).map(kvm::engineNode).toList();
-        steps.addAll(provisioning.primary(primary, standbys));
-        for (Node standby : standbys) {
-            steps.addAll(provisioning.standby(standby, primary));
-        }
-        return new Plan(steps);
+        return steps;
     }
 
     /** Secrets are created only when a step runs: a plan is described before any exist. */

@@ -24,14 +24,20 @@ public final class KvmTopology {
     private final KvmContext kvm;
 
     public KvmTopology(KvmConfig config, Progress progress) {
-        this.kvm = new KvmContext(config, progress);
+        this(config, progress, false);
+    }
+
+    /** ha: the Patroni profile (Patroni and etcd on the VMs, Patroni decides the leader). */
+    public KvmTopology(KvmConfig config, Progress progress, boolean ha) {
+        this.kvm = new KvmContext(config, progress, ha);
     }
 
     /** Prints every action apply would take, in order. Runs nothing, writes nothing. */
     public String plan() {
         StringBuilder out = new StringBuilder("KVM topology from " + kvm.config.source() + " (" + kvm.config.libvirtUri() + ", primary on "
-                + (kvm.config.primaryPlacement() == KvmConfig.Placement.HOST ? "this host" : "a VM") + "); apply would:\n");
-        List<String> lines = KvmPlan.of(kvm).lines();
+                + (kvm.config.primaryPlacement() == KvmConfig.Placement.HOST ? "this host" : "a VM")
+                + (kvm.ha ? "; Patroni + etcd" : "") + "); apply would:\n");
+        List<String> lines = kvmPlan().lines();
         for (int i = 0; i < lines.size(); i++) {
             out.append(String.format("%3d. %s%n", i + 1, lines.get(i)));
         }
@@ -40,7 +46,7 @@ public final class KvmTopology {
 
     public void apply() {
         Instant started = Instant.now();
-        List<Step> steps = KvmPlan.of(kvm).steps();
+        List<Step> steps = kvmPlan().steps();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             kvm.progress.step(String.format("(%d/%d) %s%s", i + 1, steps.size(), step.node().isEmpty() ? "" : step.node() + ": ",
@@ -61,14 +67,28 @@ public final class KvmTopology {
         }
     }
 
+    private Plan kvmPlan() {
+        return kvm.ha ? KvmHaPlan.of(kvm) : KvmPlan.of(kvm);
+    }
+
+    /** Under --ha Patroni alone changes roles; the engine's promote and rejoin would act behind its back. */
+    private void refuseUnderPatroni(String what) {
+        if (kvm.ha) {
+            throw new ClusterException(what + " is Patroni's under --ha: on a VM run `patronictl -c " + KvmHaFiles.PATRONI_CONFIG
+                    + " switchover` (or failover); a stopped member rejoins by itself when its Patroni starts");
+        }
+    }
+
     /** Failover: fence the old primary, promote a standby (the one that received most unless named), re-point the rest. */
     public void promote(Optional<String> nodeName) {
+        refuseUnderPatroni("promote");
         new Promotion(control(), kvm.progress).promote(kvm.engineNodes(), nodeName);
         kvm.progress.info("\n" + statusTable());
     }
 
     /** The old primary (or any node) becomes a standby of the current primary. */
     public void rejoin(String nodeName) {
+        refuseUnderPatroni("rejoin");
         NodeControl control = control();
         Node primary = kvm.engineNodes().stream().filter(n -> !n.name().equals(nodeName))
                 .filter(n -> answersAsPrimary(control, n)).findFirst()
@@ -101,6 +121,9 @@ public final class KvmTopology {
     /** Writes the generated files (libvirt XML, cloud-init seeds) under target, to read or validate. */
     public void render(java.nio.file.Path target) {
         KvmFiles.write(kvm.files().all(kvm.config.networkName()), kvm.config.workDir(), target);
+        if (kvm.ha) {
+            KvmHaPlan.render(kvm, target);
+        }
     }
 
     private NodeControl control() {
