@@ -2,6 +2,7 @@ package org.pagila.store.backup;
 
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ import org.pagila.cluster.backup.BackupInfo;
 import org.pagila.cluster.backup.BackupSettings;
 import org.pagila.cluster.backup.BaseBackup;
 import org.pagila.store.cluster.ClusterState;
+import org.pagila.store.dashboard.ClusterEvent;
 
 /**
  * Base backups from the running store, every {@code pagila.backup.every} (default 30m; "off" disables, as in the
@@ -45,6 +47,10 @@ public class ScheduledBackups {
     @Inject
     ClusterState clusterState;
 
+    /** A failed run reaches the /cluster timeline; completed ones get there through BackupWatch, as the CLI's do. */
+    @Inject
+    Event<ClusterEvent> events;
+
     private volatile BackupRunStatus status;
 
     public BackupRunStatus status() {
@@ -66,8 +72,7 @@ public class ScheduledBackups {
             LOG.warn("Scheduled backup " + status.message());
             return;
         }
-        BackupSettings settings = BackupSettings.from(clusterSettings,
-                key -> ConfigProvider.getConfig().getOptionalValue(key, String.class).filter(v -> !v.isBlank()));
+        BackupSettings settings = backupSettings(clusterSettings);
         Duration interval = intervalOrZero();
         Optional<BackupInfo> newest = new BackupCatalog(settings).list().stream().reduce((a, b) -> b);
         if (newest.isPresent() && newest.get().endTime().isAfter(Instant.now().minus(interval).plusSeconds(5))) {
@@ -83,7 +88,14 @@ public class ScheduledBackups {
         } catch (RuntimeException e) { // ClusterException and anything unexpected: recorded, never thrown at the scheduler
             status = status.finished(Instant.now(), BackupRunStatus.Outcome.FAILED, Optional.empty(), e.getMessage());
             LOG.error("Scheduled backup failed: " + e.getMessage());
+            events.fire(ClusterEvent.now(ClusterEvent.Type.BACKUP, null, "scheduled backup FAILED: " + e.getMessage()));
         }
+    }
+
+    /** Read through the store's configuration, so the store and the command line find the same catalog. */
+    static BackupSettings backupSettings(ClusterSettings clusterSettings) {
+        return BackupSettings.from(clusterSettings,
+                key -> ConfigProvider.getConfig().getOptionalValue(key, String.class).filter(v -> !v.isBlank()));
     }
 
     private boolean enabled() {

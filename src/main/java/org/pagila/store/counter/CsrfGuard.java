@@ -14,7 +14,12 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
-/** Every POST to a staff page must carry the CSRF token of its cookie in the form; staff pages hand the cookie out. */
+/**
+ * Every POST to a staff page must carry the CSRF token of its cookie in the form; staff pages hand the cookie out, and
+ * so does /cluster when it shows a staff member the demo controls (which post under /staff/cluster/demo). The cookie is
+ * therefore valid for the whole site (Path=/): /cluster must read the token a /staff page issued, or it would replace
+ * it and break the forms of the staff member's other open pages. Still HttpOnly and SameSite=Strict.
+ */
 public class CsrfGuard {
     @Inject
     CsrfToken csrf;
@@ -39,9 +44,9 @@ public class CsrfGuard {
 
     @ServerResponseFilter
     public void issue(ContainerRequestContext request, ContainerResponseContext response) {
-        if (isStaffPage(request) && csrf.issued()) {
+        if ((isStaffPage(request) || request.getUriInfo().getPath().equals("/cluster")) && csrf.issued()) {
             response.getHeaders().add(HttpHeaders.SET_COOKIE, new NewCookie.Builder(CsrfToken.COOKIE).value(csrf.getToken())
-                    .path("/staff").httpOnly(true).sameSite(NewCookie.SameSite.STRICT).build());
+                    .path("/").httpOnly(true).sameSite(NewCookie.SameSite.STRICT).build());
         }
     }
 

@@ -22,10 +22,11 @@ import org.pagila.cluster.ClusterException;
 import org.pagila.store.web.UserError;
 
 /**
- * The demo buttons of /staff/cluster: kill, freeze, thaw, promote, rejoin. They exist only while
- * pagila.demo.controls=true and the cluster runs on this machine (embedded); otherwise every request gets 404.
- * A signed-out request gets 403, and so does a form without the counter's CSRF token (CsrfGuard, as every
- * /staff form). Each use is logged and shown on the page's timeline.
+ * The demo buttons of /cluster for a signed-in staff member: kill, freeze, thaw, promote, rejoin on the embedded
+ * cluster; crash, kill, rejoin, promote on a Patroni cluster (`up --ha`). They exist only while
+ * pagila.demo.controls=true and the cluster runs on this machine; otherwise every request gets 404. They post under
+ * /staff, so a form without the counter's CSRF token gets 403 (CsrfGuard, as every /staff form), and so does a
+ * signed-out request. Each use is logged and shown on the page's timeline.
  */
 @Path("/staff/cluster/demo")
 public class DemoControls {
@@ -33,9 +34,6 @@ public class DemoControls {
 
     @ConfigProperty(name = "pagila.demo.controls", defaultValue = "false")
     boolean enabled;
-
-    @ConfigProperty(name = "pagila.cluster.embedded", defaultValue = "true")
-    boolean embedded;
 
     @Inject
     SecurityIdentity identity;
@@ -51,17 +49,17 @@ public class DemoControls {
     }
 
     boolean available() {
-        return enabled && embedded;
+        return enabled && operations.local() != DemoOperations.Local.NONE;
     }
 
     @POST
     @Path("/{action}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @APIResponse(responseCode = "200", description = "done (Accept: application/json): what the tooling said")
-    @APIResponse(responseCode = "303", description = "done; back to /staff/cluster with the outcome")
+    @APIResponse(responseCode = "303", description = "done; back to /cluster with the outcome")
     @APIResponse(responseCode = "400", description = "unknown node")
     @APIResponse(responseCode = "403", description = "not signed in as staff, or no valid CSRF token")
-    @APIResponse(responseCode = "404", description = "demo controls are off, or the cluster does not run on this machine")
+    @APIResponse(responseCode = "404", description = "demo controls are off, the cluster does not run on this machine, or no such control for it")
     @APIResponse(responseCode = "409", description = "the cluster refused (e.g. promote while a primary runs)")
     public Response act(@RestPath String action, @RestForm String node, @Context HttpHeaders headers) {
         if (!available()) {
@@ -73,7 +71,7 @@ public class DemoControls {
         DemoOperations.Action what = parse(action);
         Optional<String> target = Optional.ofNullable(node).filter(n -> !n.isBlank() && !n.equals("auto"));
         if (target.isPresent() && !DemoOperations.isNode(target.get()) || target.isEmpty() && DemoOperations.needsNode(what)) {
-            throw UserError.badRequest("Choose a node: primary, node1, node2 or node3.").withLink("/staff/cluster", "Back to the cluster");
+            throw UserError.badRequest("Choose a node: primary, node1, node2 or node3.").withLink("/cluster", "Back to the cluster");
         }
         String who = identity.getPrincipal().getName();
         String label = what.name().toLowerCase(Locale.ROOT) + target.map(n -> " " + n).orElse("");
@@ -85,19 +83,23 @@ public class DemoControls {
             LOG.infof("Demo control %s done: %s", label, printed);
         } catch (ClusterException e) {
             LOG.warnf("Demo control %s refused: %s", label, e.getMessage());
-            throw new UserError(Status.CONFLICT, e.getMessage(), new UserError.Link("/staff/cluster", "Back to the cluster"));
+            throw new UserError(Status.CONFLICT, e.getMessage(), new UserError.Link("/cluster", "Back to the cluster"));
         }
         if (headers.getAcceptableMediaTypes().stream().anyMatch(t -> t.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !t.isWildcardType())) {
             return Response.ok(new Outcome(what.name().toLowerCase(Locale.ROOT), target.orElse(null), printed), MediaType.APPLICATION_JSON_TYPE).build();
         }
-        return Response.seeOther(URI.create("/staff/cluster?done=" + what.name().toLowerCase(Locale.ROOT))).build();
+        return Response.seeOther(URI.create("/cluster?done=" + what.name().toLowerCase(Locale.ROOT))).build();
     }
 
-    private static DemoOperations.Action parse(String action) {
+    private DemoOperations.Action parse(String action) {
         try {
-            return DemoOperations.Action.valueOf(action.toUpperCase(Locale.ROOT));
+            DemoOperations.Action what = DemoOperations.Action.valueOf(action.toUpperCase(Locale.ROOT));
+            if (operations.offers(what)) {
+                return what;
+            }
         } catch (IllegalArgumentException e) {
-            throw UserError.notFound("There is no demo control '" + UserError.abbreviate(action) + "'.");
+            // the same answer as a control this cluster does not offer
         }
+        throw UserError.notFound("There is no demo control '" + UserError.abbreviate(action) + "' for this cluster.");
     }
 }

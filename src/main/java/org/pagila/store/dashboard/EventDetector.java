@@ -117,9 +117,12 @@ final class EventDetector {
         return map;
     }
 
+    /** The first sentence of a driver's message: "Connection to … refused", not its advice on host names. */
     private static String firstLine(String text) {
         int newline = text.indexOf('\n');
         String line = newline < 0 ? text : text.substring(0, newline);
+        int sentence = line.indexOf(". ");
+        line = sentence < 0 ? line : line.substring(0, sentence);
         return line.length() > 80 ? line.substring(0, 80) + "…" : line;
     }
 }

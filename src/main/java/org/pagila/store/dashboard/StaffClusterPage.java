@@ -1,28 +1,24 @@
 package org.pagila.store.dashboard;
 
-import io.quarkus.qute.TemplateInstance;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.pagila.cluster.ClusterSettings;
 
-/** /staff/cluster: the live cluster page for a signed-in staff member, with the demo controls when they are on. */
+/**
+ * /staff/cluster: the way to /cluster through the sign-in. A signed-out visitor is sent to sign in and, once signed
+ * in, back here and on to /cluster, which then shows the demo controls (older links and bookmarks keep working).
+ */
 @Path("/staff/cluster")
 @RolesAllowed("staff")
 public class StaffClusterPage {
 
-    @Inject
-    DemoControls controls;
-
     @GET
-    @Produces(MediaType.TEXT_HTML)
-    @APIResponse(responseCode = "200", description = "the live page, with the demo controls when they are on")
+    @APIResponse(responseCode = "303", description = "to /cluster, which shows a signed-in staff member the demo controls")
     @APIResponse(responseCode = "302", description = "to the sign-in page when signed out")
-    public TemplateInstance page() {
-        return ClusterPage.Templates.cluster(controls.available(), false, ClusterSettings.NODE_NAMES, ClusterPage.NODE_ACTIONS);
+    public Response page() {
+        return Response.seeOther(URI.create("/cluster")).build();
     }
 }

@@ -69,6 +69,8 @@ public class SignInGate {
             if (session != null) {
                 rc.response().addCookie(cookie(rc, StaffSessions.COOKIE, session)); // no Max-Age: ends with the browser
                 // a new sign-in also means a new CSRF token: the one from before sign-in is dropped
+                rc.response().addCookie(cookie(rc, CsrfCookie.NAME, "").setMaxAge(0));
+                // and the one older versions scoped to /staff, which would otherwise shadow the site-wide one there
                 rc.response().addCookie(cookie(rc, CsrfCookie.NAME, "").setPath("/staff").setMaxAge(0));
             }
         });

@@ -31,18 +31,19 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.store.cluster.ClusterState;
 import org.pagila.store.cluster.TestCluster;
+import org.pagila.store.counter.Staff;
 import org.pagila.store.failover.HealthyCluster;
 
 /**
  * The class watches /cluster in a real browser (Debian's chromium) under a strict Content-Security-Policy while the
- * primary is SIGKILLed behind the store's back: the banner turns read-only within 1 s of the store's primary-lost
- * event (timed by the page itself when its DOM changed; the kill's own time is printed too), then a promotion turns
- * it back. Screenshots at 1280
- * and 390 px go to target/screenshots/cluster.
+ * primary is SIGKILLed behind the store's back: the banner turns read-only within 1 s of the SIGKILL itself (the
+ * test's clock just before it sends the signal against the page's own clock when its DOM changed: one machine, one
+ * clock), then a promotion turns it back. Screenshots at 1280 and 390 px go to target/screenshots/cluster.
  */
 @QuarkusTest
 @TestProfile(DashboardProfile.class)
@@ -53,6 +54,9 @@ class ClusterPageBrowserTest {
 
     @TestHTTPResource("/cluster")
     URL page;
+
+    @TestHTTPResource("/staff/cluster")
+    URL staffWay;
 
     @Inject
     ClusterState state;
@@ -88,28 +92,32 @@ class ClusterPageBrowserTest {
     @Test
     void theClassSeesTheKillWithinASecondThenThePromotion() throws Exception {
         HealthyCluster.ensure();
-        browser.get(page.toString());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        signInOnTheWayToTheControls(wait);
         wait.until(b -> "READ_WRITE".equals(banner("mode")) && cards("standby") == 3);
         String primary = state.view().primary().orElseThrow();
         shoot("1-healthy");
 
-        long killedAt = System.currentTimeMillis();
-        TestCluster.cluster().kill(primary);
+        // The SIGKILL is sent from here, so its time is the test's own: the tooling's `kill` runs two shell scripts
+        // first (SIGCONT, then SIGKILL), which on a loaded machine take most of a second before the signal goes.
+        Path pidFile = Path.of(TestCluster.cluster().node(primary).layout().dataDir(), "postmaster.pid");
+        ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim())).orElseThrow();
+        long killedAt = System.currentTimeMillis(); // no later than the signal, so the bound below is never flattered
+        postmaster.destroyForcibly(); // SIGKILL, as `cluster/pagila-cluster kill` sends it: the postmaster only
+        long killReturnedAt = System.currentTimeMillis();
         wait.until(b -> "READ_ONLY".equals(banner("mode")));
         long shownAt = Long.parseLong(banner("changedAt"));
-        long storeSawAt = Long.parseLong(banner("checkedAt"));
         ClusterEvent lost = events.recent().stream().filter(e -> e.type() == ClusterEvent.Type.PRIMARY_LOST).reduce((a, b) -> b)
                 .orElseThrow();
-        System.out.printf("[cluster page] kill -> store noticed %d ms, -> page read-only %d ms (event -> page %d ms)%n",
-                storeSawAt - killedAt, shownAt - killedAt, shownAt - lost.at().toEpochMilli());
-        // The page's own latency is bounded by 1 s from the store's event; how soon the store notices the kill is
-        // its poll interval (250 ms here) plus a probe round, which a loaded machine stretches: bounded, not hung.
-        assertTrue(shownAt - lost.at().toEpochMilli() <= 1000, "the page turned read-only "
-                + (shownAt - lost.at().toEpochMilli()) + " ms after the store's primary-lost event");
+        System.out.printf("[cluster page] kill (signal sent within %d ms) -> store's primary-lost event %d ms -> page read-only %d ms"
+                + " (event -> page %d ms)%n", killReturnedAt - killedAt, lost.at().toEpochMilli() - killedAt, shownAt - killedAt,
+                shownAt - lost.at().toEpochMilli());
         assertTrue(lost.at().toEpochMilli() >= killedAt && shownAt >= lost.at().toEpochMilli(),
                 "the event's time lies between the kill and the page showing it");
-        assertTrue(lost.at().toEpochMilli() - killedAt <= 5000, "the store noticed the kill within 5 s");
+        // the whole chain: the store's next poll (DashboardProfile: every 250 ms) and its probe round, the page's
+        // watch (every 100 ms), the push, the DOM
+        assertTrue(shownAt - killedAt <= 1000, "the page turned read-only " + (shownAt - killedAt) + " ms after the SIGKILL ("
+                + (lost.at().toEpochMilli() - killedAt) + " ms until the store noticed)");
         assertEquals("down", card(primary, "role"));
         assertTrue(timeline().contains("primary " + primary + " lost"), timeline());
         shoot("2-read-only");
@@ -126,8 +134,13 @@ class ClusterPageBrowserTest {
         assertTrue(timeline().contains("store writable again"), timeline());
         shoot("3-promoted");
 
-        TestCluster.cluster().rejoin(primary);
+        // the old primary comes back through the page's own control: a form posted by the page's script
+        new Select(browser.findElement(By.cssSelector("form[action='/staff/cluster/demo/rejoin'] select"))).selectByValue(primary);
+        browser.findElement(By.cssSelector("button[data-action='rejoin']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(180)).until(b -> List.of("done", "refused").contains(controlOutcome()));
+        assertEquals("done", controlOutcome(), browser.findElement(By.id("control-result")).getText());
         wait.until(b -> timeline().contains(primary + " rejoined"));
+        assertTrue(timeline().contains("Mike pressed rejoin " + primary), timeline());
         wait.until(b -> cards("standby") == 3);
         shoot("4-rejoined");
 
@@ -136,6 +149,22 @@ class ClusterPageBrowserTest {
                 .filter(e -> !e.getMessage().contains("/favicon.ico")).toList(); // the store has no icon; not this page's fault
         assertTrue(violations.isEmpty(), "browser console errors: " + violations);
         assertTrue(state.view().nodes().stream().allMatch(NodeStatus::isUp), "the cluster is whole again for the next test");
+    }
+
+    /** As a staff member would: /staff/cluster, the sign-in form, back to /cluster with the demo controls on it. */
+    private void signInOnTheWayToTheControls(WebDriverWait wait) {
+        browser.get(staffWay.toString());
+        wait.until(b -> b.getCurrentUrl().contains("/staff/sign-in"));
+        browser.findElement(By.name("j_username")).sendKeys("Mike");
+        browser.findElement(By.name("j_password")).sendKeys(Staff.password("Mike"));
+        browser.findElement(By.cssSelector("form[action='/j_security_check'] button[type='submit']")).click();
+        wait.withMessage(() -> "signed in, the browser is at " + browser.getCurrentUrl() + ", not " + page)
+                .until(b -> b.getCurrentUrl().equals(page.toString()));
+        assertEquals(1, browser.findElements(By.id("demo-controls")).size(), "a signed-in staff member has the controls on /cluster");
+    }
+
+    private String controlOutcome() {
+        return browser.findElement(By.id("control-result")).getDomAttribute("data-outcome");
     }
 
     private String banner(String data) {

@@ -36,8 +36,8 @@ class DemoCommandTest {
     @Test
     void theDemoRunsEndToEndAndWritesItsPlotAndSummary() throws Exception {
         Path out = Path.of("target", "demo");
-        DemoCommand.Report report = DemoCommand.run(URI.create(store.toString().replaceAll("/$", "")), "Mike", "embedded",
-                Duration.ofSeconds(3), 2, out, TestCluster.settings(), System.out);
+        DemoCommand.Report report = DemoCommand.run(URI.create(store.toString().replaceAll("/$", "")), "Mike",
+                DemoCommand.embedded(TestCluster.settings()), Duration.ofSeconds(3), 2, out, TestCluster.settings(), System.out);
 
         assertTrue(report.readOnlyAfterMs() > 0 && report.writableAfterMs() > 0 && report.streamingAfterMs() > 0, report.table());
         assertTrue(report.catalogRequests() > 20, report.table());
@@ -53,7 +53,7 @@ class DemoCommandTest {
     @Test
     void aStoreThatDoesNotAnswerIsExplained() {
         var error = org.junit.jupiter.api.Assertions.assertThrows(org.pagila.cluster.ClusterException.class,
-                () -> DemoCommand.run(URI.create("http://127.0.0.1:9"), "Mike", "embedded", Duration.ofSeconds(1), 1,
+                () -> DemoCommand.run(URI.create("http://127.0.0.1:9"), "Mike", DemoCommand.embedded(TestCluster.settings()), Duration.ofSeconds(1), 1,
                         Path.of("target", "demo-none"), TestCluster.settings(), System.out));
         assertTrue(error.getMessage().contains("quarkus:run"), error.getMessage());
     }

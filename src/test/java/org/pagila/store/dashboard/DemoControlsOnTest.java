@@ -5,6 +5,7 @@ import org.pagila.store.counter.Staff;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.pagila.store.failover.HealthyCluster;
 import org.pagila.store.cluster.ClusterState;
 
-/** With pagila.demo.controls=true on the embedded cluster: controls for signed-in staff only, CSRF enforced, logged. */
+/**
+ * With pagila.demo.controls=true on the embedded cluster: the controls on /cluster for signed-in staff only, CSRF
+ * enforced (with the token /cluster itself hands out), logged, never cached.
+ */
 @QuarkusTest
 @TestProfile(DashboardProfile.class)
 class DemoControlsOnTest {
@@ -37,8 +41,10 @@ class DemoControlsOnTest {
 
     @Test
     void signedOutNoControlsAndRefused() {
-        given().get("/cluster").then().statusCode(200).body(not(containsString("controls-link")))
-                .body(not(containsString("demo-controls")));
+        given().get("/cluster").then().statusCode(200).body(containsString("mode-banner"))
+                .body(not(containsString("demo-controls"))).body(not(containsString("csrf-token")))
+                .header("Set-Cookie", org.hamcrest.Matchers.nullValue());
+        // the way in for staff: sign in, then (form auth's redirect after login) /staff/cluster sends on to /cluster
         given().redirects().follow(false).get("/staff/cluster").then().statusCode(302);
         // a signed-out browser that somehow has a CSRF cookie and token still gets 403
         given().redirects().follow(false).cookie("pagila-csrf", "forged").formParam("csrf-token", "forged")
@@ -57,12 +63,17 @@ class DemoControlsOnTest {
     }
 
     @Test
-    void signedInStaffFreezeAndThawAStandbyAndTheTimelineSaysSo() {
+    void signedInStaffFreezeAndThawAStandbyFromClusterAndTheTimelineSaysSo() {
         CookieFilter staff = Staff.signIn("Mike");
-        given().filter(staff).get("/cluster").then().statusCode(200).body(containsString("controls-link"));
-        given().filter(staff).get("/staff/cluster").then().statusCode(200).body(containsString("id=\"demo-controls\""))
-                .body(containsString("/staff/cluster/demo/promote"));
-        String token = Staff.csrfToken(staff);
+        // /cluster first, before any /staff page: it hands out the CSRF cookie its forms need
+        String page = given().filter(staff).get("/cluster").then().statusCode(200).header("Cache-Control", "no-store")
+                .body(containsString("id=\"demo-controls\"")).body(containsString("/staff/cluster/demo/promote"))
+                .body(containsString("data-action=\"freeze\"")).body(not(containsString("data-action=\"crash\"")))
+                .extract().asString();
+        String token = page.replaceAll("(?s).*name=\"csrf-token\" value=\"([^\"]+)\".*", "$1");
+        assertEquals(token, Staff.csrfToken(staff), "/cluster and the counter pages share one token: neither breaks the other's forms");
+        given().filter(staff).accept("application/json").formParam("csrf-token", token).formParam("node", "node3")
+                .post("/staff/cluster/demo/crash").then().statusCode(404).body(containsString("for this cluster"));
         given().filter(staff).accept("application/json").formParam("csrf-token", token).formParam("node", "nodeX")
                 .post("/staff/cluster/demo/freeze").then().statusCode(400);
         given().filter(staff).accept("application/json").formParam("csrf-token", token).formParam("node", "node3")

@@ -94,8 +94,9 @@ class PrometheusTest {
                 .redirectErrorStream(true).start();
         String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, check.waitFor(), output);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertNames().size() == 6);
-        assertTrue(alertNames().containsAll(List.of("PagilaNoPrimary", "PagilaStandbyLagging", "PagilaSlotRetentionNearLimit")));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertNames().size() == 8);
+        assertTrue(alertNames().containsAll(List.of("PagilaNoPrimary", "PagilaStandbyLagging", "PagilaSlotRetentionNearLimit",
+                "PagilaWalArchivingFailing", "PagilaBackupTooOld")));
         // a healthy cluster fires none of them, once they have been evaluated over its data
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> query("pagila_store_mode").path("data").path("result").size() == 3);
         java.time.Instant dataSeen = java.time.Instant.now();

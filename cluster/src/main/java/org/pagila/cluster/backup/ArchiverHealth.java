@@ -28,9 +28,14 @@ public record ArchiverHealth(String node, String mode, long archived, Optional<S
 
     /** Every reachable node's view (down nodes are left out: `status` shows them). */
     public static List<ArchiverHealth> probe(List<ClusterSettings.NodeAddress> nodes, String user, String password) {
+        return probe(nodes, "postgres", user, password);
+    }
+
+    /** The same through another database: the store's own role may connect to pagila only (pg_hba). */
+    public static List<ArchiverHealth> probe(List<ClusterSettings.NodeAddress> nodes, String database, String user, String password) {
         List<ArchiverHealth> result = new ArrayList<>();
         for (ClusterSettings.NodeAddress node : nodes) {
-            try (Connection c = Jdbc.connect(node, "postgres", user, password, Duration.ofSeconds(2)); Statement s = c.createStatement();
+            try (Connection c = Jdbc.connect(node, database, user, password, Duration.ofSeconds(2)); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT current_setting('archive_mode'), archived_count, last_archived_wal,"
                          + " last_archived_time, failed_count, last_failed_wal, last_failed_time FROM pg_stat_archiver")) {
                 rs.next();

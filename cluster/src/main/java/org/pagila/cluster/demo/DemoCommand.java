@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
+import org.pagila.cluster.ha.HaSettings;
+import org.pagila.cluster.ha.PatroniCluster;
 import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.secrets.StaffPasswords;
 import picocli.CommandLine.Command;
@@ -26,8 +28,10 @@ import picocli.CommandLine.Option;
         description = {"The classroom failover against a running store: its own light load, crash the primary, promote,",
                 "rejoin, narrated with measured times; ends with a timeline plot (SVG) and a summary table."})
 public final class DemoCommand implements Callable<Integer> {
-    /** The fault profiles by name: `up --ha` adds its own here. */
-    static final Map<String, Function<ClusterSettings, FaultInjector>> FAULTS = Map.of("embedded", EmbeddedFaults::new);
+    /** The fault profiles by name; "auto" picks ha for a cluster made by `up --ha`, else embedded. */
+    static final Map<String, Function<HaSettings, FaultInjector>> FAULTS = Map.of(
+            "embedded", ha -> embedded(ha.cluster()),
+            "ha", PatroniFaults::new);
 
     /** What `demo` wrote, for callers (and tests). */
     public record Report(Path plot, Path summary, String table, long readOnlyAfterMs, long writableAfterMs,
@@ -42,8 +46,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "the counter's staff login (default: ${DEFAULT-VALUE}); password from the secrets file or PAGILA_STAFF_PASSWORD")
     String staff;
 
-    @Option(names = "--fault", paramLabel = "NAME", defaultValue = "embedded",
-            description = "how nodes are crashed and mended: embedded (this machine's cluster; default)")
+    @Option(names = "--fault", paramLabel = "NAME", defaultValue = "auto",
+            description = {"how nodes are crashed and mended: embedded (this machine's cluster), ha (its Patroni cluster:",
+                    "crash a whole member, Patroni promotes), auto (default: ha when the cluster was made by up --ha)"})
     String fault;
 
     @Option(names = "--hold", paramLabel = "SECONDS", defaultValue = "5",
@@ -58,14 +63,25 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        run(store, staff, fault, Duration.ofSeconds(holdSeconds), browsers, out, ClusterSettings.fromSystem(), System.out);
+        HaSettings ha = HaSettings.fromSystem();
+        run(store, staff, faults(fault, ha), Duration.ofSeconds(holdSeconds), browsers, out, ha.cluster(), System.out);
         return 0;
     }
 
-    public static Report run(URI store, String staff, String fault, Duration hold, int browsers, Path outDir,
+    /** The fault profile by name (embedded, ha, auto) for this cluster. */
+    public static FaultInjector faults(String name, HaSettings ha) {
+        String chosen = name.equals("auto") ? (PatroniCluster.isPatroniCluster(ha) ? "ha" : "embedded") : name;
+        return Optional.ofNullable(FAULTS.get(chosen)).orElseThrow(() -> new ClusterException("Unknown fault profile '"
+                + name + "'; known: auto, " + String.join(", ", FAULTS.keySet()))).apply(ha);
+    }
+
+    /** This machine's embedded cluster, for callers that hold its settings (tests). */
+    public static FaultInjector embedded(ClusterSettings settings) {
+        return new EmbeddedFaults(settings);
+    }
+
+    public static Report run(URI store, String staff, FaultInjector faults, Duration hold, int browsers, Path outDir,
                              ClusterSettings settings, PrintStream out) {
-        Function<ClusterSettings, FaultInjector> faults = Optional.ofNullable(FAULTS.get(fault))
-                .orElseThrow(() -> new ClusterException("Unknown fault profile '" + fault + "'; known: " + FAULTS.keySet()));
         // the store first: when nothing answers, how to start it is what the instructor needs to read
         if (new StoreClient(store, staff, "").cluster().isEmpty()) {
             throw new ClusterException("No store answers at " + store + "/api/cluster. Start it first, e.g. "
@@ -73,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
                     + "or pass --store URL.");
         }
         StoreClient client = new StoreClient(store, staff, staffPassword(settings, staff));
-        DemoScenario.Result result = new DemoScenario(client, faults.apply(settings), out, hold, Duration.ofSeconds(90)).run(browsers);
+        DemoScenario.Result result = new DemoScenario(client, faults, out, hold, Duration.ofSeconds(90)).run(browsers);
         String table = DemoSummary.table(result);
         try {
             Files.createDirectories(outDir);

@@ -70,7 +70,7 @@ final class DemoScenario {
             say("   so far read-only: %s", DemoSummary.tally(load.requests(), readOnlyAt, now()));
 
             long promoteAt = mark("promote");
-            say("promote a standby (highest replay LSN)");
+            say("promote: %s", faults.describePromote());
             String newPrimary = faults.promote();
             long writableAt = awaitStore(c -> StoreClient.mode(c).equals("READ_WRITE"), "the store to find the new primary");
             markAt(writableAt, "writable");

@@ -35,4 +35,9 @@ final class EmbeddedFaults implements FaultInjector {
     public String describeCrash() {
         return "SIGKILL of its postmaster";
     }
+
+    @Override
+    public String describePromote() {
+        return "promote the standby with the highest replay LSN";
+    }
 }

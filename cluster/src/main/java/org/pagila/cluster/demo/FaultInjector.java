@@ -2,8 +2,8 @@ package org.pagila.cluster.demo;
 
 /**
  * How the demo breaks and mends the cluster. The embedded cluster kills a local postmaster; a Patroni cluster
- * (`up --ha`) would crash a node and let Patroni promote: a new profile adds an implementation and a name in
- * {@link DemoCommand#FAULTS}, the scenario stays the same.
+ * (`up --ha`) crashes a whole member and lets Patroni promote: a new profile adds an implementation and a name in
+ * {@link DemoCommand#faults}, the scenario stays the same.
  */
 public interface FaultInjector {
 
@@ -22,4 +22,7 @@ public interface FaultInjector {
 
     /** For the narration: "SIGKILL of the postmaster", ... */
     String describeCrash();
+
+    /** For the narration: who promotes, and how. */
+    String describePromote();
 }

@@ -23,6 +23,7 @@ public final class HaCli {
               switchover [NODE]  planned change of leader through Patroni (to NODE, or Patroni's choice)
               promote [NODE]     failover through Patroni to NODE (default: the standby least behind)
               sync on|off|strict Patroni's synchronous_mode (strict: no writes without a synchronous standby)
+              demo          the classroom failover against the running store: crash the leader, Patroni promotes
             settings: PAGILA_HA_REST_PORT (8008: members' REST APIs 8008..8011), PAGILA_HA_ETCD_PORT (2379: client
                       and peer ports 2379..2384), PAGILA_HA_HAPROXY_PORT (5000: read-write; +1 read-only),
                       PAGILA_HA_TTL (20), PAGILA_HA_LOOP_WAIT (2), PAGILA_HA_RETRY_TIMEOUT (5) at the first up
@@ -39,8 +40,9 @@ public final class HaCli {
         if (args.contains("--ha")) {
             return true;
         }
-        // a staff password is set over SQL on whichever node is primary, Patroni or not
-        return !args.get(0).equals("staff-password") && PatroniCluster.isPatroniCluster(HaSettings.fromSystem());
+        // a staff password is set over SQL on whichever node is primary, Patroni or not; demo drives the store and
+        // picks Patroni's faults by itself (--fault auto)
+        return !List.of("staff-password", "demo").contains(args.get(0)) && PatroniCluster.isPatroniCluster(HaSettings.fromSystem());
     }
 
     public static int run(List<String> args) {
@@ -100,7 +102,7 @@ public final class HaCli {
     }
 
     /** The standby Patroni would choose: running, least behind. */
-    static String bestCandidate(PatroniCluster cluster) {
+    public static String bestCandidate(PatroniCluster cluster) {
         return cluster.rest().view().flatMap(v -> v.members().stream()
                         .filter(m -> !m.isLeader() && m.isRunningOrStreaming())
                         .min(java.util.Comparator.comparing(m -> m.lagBytes().orElse(Long.MAX_VALUE))))
