@@ -18,6 +18,10 @@ import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.backup.BackupCatalog;
+import org.pagila.cluster.backup.BackupCluster;
+import org.pagila.cluster.ha.HaSettings;
+import org.pagila.cluster.ha.PatroniBackupCluster;
+import org.pagila.cluster.ha.PatroniCluster;
 import org.pagila.cluster.backup.BackupInfo;
 import org.pagila.cluster.backup.BackupSettings;
 import org.pagila.cluster.backup.BaseBackup;
@@ -41,6 +45,10 @@ public class ScheduledBackups {
     @ConfigProperty(name = "pagila.cluster.embedded", defaultValue = "true")
     boolean embedded;
 
+    /** Under the Patroni profile the members are processes on this machine too: the same backup, Patroni's view first. */
+    @ConfigProperty(name = "pagila.cluster.ha", defaultValue = "false")
+    boolean ha;
+
     @Inject
     ClusterSettings clusterSettings;
 
@@ -57,7 +65,7 @@ public class ScheduledBackups {
         if (status == null) {
             boolean on = enabled();
             status = BackupRunStatus.initial(on, every, on ? "no run yet"
-                    : !embedded ? "off: the cluster is not embedded; use the generated timer on its machines (backup-timer)"
+                    : !embedded && !ha ? "off: the cluster is not embedded; use the generated timer on its machines (backup-timer)"
                     : "off (pagila.backup.every=" + every + ")");
         }
         return status;
@@ -65,7 +73,7 @@ public class ScheduledBackups {
 
     @Scheduled(identity = "pagila-backup", every = "{pagila.backup.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = NotEmbedded.class)
-    void run() {
+    public void run() {
         if (!clusterState.isWritable()) {
             status = status().finished(Instant.now(), BackupRunStatus.Outcome.SKIPPED, Optional.empty(),
                     "skipped: the cluster has no writable primary (" + clusterState.view().mode() + ")");
@@ -81,7 +89,7 @@ public class ScheduledBackups {
         status = status().started(Instant.now());
         LOG.info("Scheduled backup starting");
         try {
-            BackupInfo backup = new BaseBackup(new EmbeddedCluster(clusterSettings, Progress.quiet()), settings,
+            BackupInfo backup = new BaseBackup(nodes(), settings,
                     new Progress(new PrintStream(new LogLines(), true, StandardCharsets.UTF_8), 5)).take(Optional.empty());
             status = status.finished(Instant.now(), BackupRunStatus.Outcome.OK, Optional.of(backup.id()),
                     "backup " + backup.id() + " from " + backup.takenFrom() + ", verified");
@@ -92,6 +100,16 @@ public class ScheduledBackups {
         }
     }
 
+    /** The cluster's nodes as the backup reaches them: the embedded cluster's, or Patroni's members. */
+    private BackupCluster nodes() {
+        if (ha) {
+            var config = ConfigProvider.getConfig();
+            HaSettings haSettings = HaSettings.from(key -> config.getOptionalValue(key, String.class).filter(v -> !v.isBlank()));
+            return new PatroniBackupCluster(new PatroniCluster(haSettings, Progress.quiet()));
+        }
+        return BackupCluster.of(new EmbeddedCluster(clusterSettings, Progress.quiet()));
+    }
+
     /** Read through the store's configuration, so the store and the command line find the same catalog. */
     static BackupSettings backupSettings(ClusterSettings clusterSettings) {
         return BackupSettings.from(clusterSettings,
@@ -99,7 +117,7 @@ public class ScheduledBackups {
     }
 
     private boolean enabled() {
-        return embedded && !every.equalsIgnoreCase("off") && !every.equalsIgnoreCase("disabled");
+        return (embedded || ha) && !every.equalsIgnoreCase("off") && !every.equalsIgnoreCase("disabled");
     }
 
     private Duration intervalOrZero() {
@@ -111,11 +129,13 @@ public class ScheduledBackups {
         }
     }
 
-    /** Backups read the nodes' files: only where the store runs the cluster itself. */
+    /** Only where the store knows the nodes: the cluster it runs itself, or a Patroni cluster on this machine. */
     public static final class NotEmbedded implements Scheduled.SkipPredicate {
         @Override
         public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
-            return !ConfigProvider.getConfig().getOptionalValue("pagila.cluster.embedded", Boolean.class).orElse(true);
+            var config = ConfigProvider.getConfig();
+            return !config.getOptionalValue("pagila.cluster.embedded", Boolean.class).orElse(true)
+                    && !config.getOptionalValue("pagila.cluster.ha", Boolean.class).orElse(false);
         }
     }
 

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,7 +41,6 @@ import org.pagila.cluster.engine.Rejoin;
 import org.pagila.cluster.engine.Replication;
 import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.transport.DockerExecTransport;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -61,7 +56,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerTopologyTest {
-    private static final String IMAGE = Optional.ofNullable(System.getenv("PAGILA_NODE_IMAGE")).orElse("pagila-store/postgres:15");
+    private static final String IMAGE = DockerNodes.IMAGE;
     private static final PackagedLayout POSTGRES = new PackagedLayout("15", 5432);
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
 
@@ -75,23 +70,7 @@ class ContainerTopologyTest {
 
     @BeforeAll
     static void startNodes() throws Exception {
-        String dockerProblem;
-        try {
-            dockerProblem = DockerClientFactory.instance().isDockerAvailable() ? null : "no Docker engine";
-        } catch (RuntimeException e) {
-            dockerProblem = "Docker is not usable (" + e.getMessage() + ")";
-        }
-        require(dockerProblem == null, dockerProblem + ": install docker.io, start dockerd and set"
-                + " TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost (README, KVM topology)");
-        docker = DockerClientFactory.instance().client();
-        boolean hasImage;
-        try {
-            docker.inspectImageCmd(IMAGE).exec();
-            hasImage = true;
-        } catch (NotFoundException e) {
-            hasImage = false;
-        }
-        require(hasImage, "no image " + IMAGE + " (build it with cluster/containers/build-image.sh)");
+        docker = DockerNodes.require("ContainerTopologyTest");
 
         network = Network.newNetwork();
         for (String name : ClusterSettings.NODE_NAMES) {
@@ -302,24 +281,7 @@ class ContainerTopologyTest {
         return pids;
     }
 
-    /** The host port as Docker publishes it now: it changes when a container is restarted or reconnected. */
     private static int hostPort(GenericContainer<?> container) {
-        Ports.Binding[] bindings = docker.inspectContainerCmd(container.getContainerId()).exec().getNetworkSettings().getPorts()
-                .getBindings().get(ExposedPort.tcp(POSTGRES.port()));
-        if (bindings == null || bindings.length == 0) {
-            throw new IllegalStateException("no published port for " + container.getContainerId());
-        }
-        return Integer.parseInt(bindings[0].getHostPortSpec());
-    }
-
-    /** Skips without the prerequisite, with the reason; with CI=true a missing prerequisite fails the run. */
-    private static void require(boolean condition, String reason) {
-        if (!condition && "true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("CI=true and " + reason);
-        }
-        if (!condition) {
-            System.out.println("[containers] SKIPPED ContainerTopologyTest: " + reason);
-        }
-        assumeTrue(condition, reason);
+        return DockerNodes.hostPort(docker, container, POSTGRES.port());
     }
 }

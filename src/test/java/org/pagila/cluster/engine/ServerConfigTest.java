@@ -12,7 +12,7 @@ import org.pagila.cluster.secrets.Secrets;
 
 /** What the engine writes into a node's files: who may connect from where, where a standby's password lives. */
 class ServerConfigTest {
-    private static final PackagedLayout VM = new PackagedLayout("17", 5432, true);
+    private static final PackagedLayout VM = new PackagedLayout("17", 5432).listeningOnOwnAddress();
     private static final Node PRIMARY = new Node("primary", "192.168.122.1", 5432, null, VM, null);
     private static final Node NODE1 = new Node("node1", "192.168.122.101", 5432, null, VM, null);
 

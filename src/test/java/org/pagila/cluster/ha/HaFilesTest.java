@@ -79,6 +79,10 @@ class HaFilesTest {
         // pg_rewind as the superuser (Patroni creates no rewind role when the two logins are equal)
         assertEquals(pg.path("pg_hba"), yml.path("bootstrap").path("pg_hba"));
         assertEquals(pg.path("authentication").path("superuser"), pg.path("authentication").path("rewind"));
+        JsonNode parameters = pg.path("parameters");
+        assertEquals("always", parameters.path("archive_mode").asText(), "every member archives, whatever its role");
+        assertEquals(home.resolve("unit/backups/archive-wal.sh") + " \"%p\" \"%f\"", parameters.path("archive_command").asText());
+        assertEquals("60s", parameters.path("archive_timeout").asText());
     }
 
     @Test

@@ -166,7 +166,74 @@ class KvmFilesTest {
         assertThrows(ClusterException.class, () -> GoldenImage.checksumFor(sums, "ubuntu-24.04-server-cloudimg-riscv64.img"));
     }
 
+    @Test
+    void theNodesArchiveWalWithSettingsPostgresqlsOwnParserAccepts() throws IOException {
+        String settings = Files.readString(dir.resolve("postgresql/pagila-cluster.conf"));
+        String command = "/var/lib/pagila-backup/archive-wal.sh \"%p\" \"%f\"";
+        assertTrue(settings.contains("archive_mode = always\n") && settings.contains("archive_command = '" + command + "'\n"), settings);
+        assertEquals(command, postgresSetting(settings, "archive_command"));
+        assertEquals("always", postgresSetting(settings, "archive_mode"));
+        AssertionError broken = assertThrows(AssertionError.class, () -> postgresSetting("archive_mode = sometimes\n", "archive_mode"));
+        assertTrue(broken.getMessage().contains("invalid value for parameter \"archive_mode\""), "the parser can fail: " + broken);
+        String userData = Files.readString(dir.resolve("seed-node1/user-data"));
+        assertTrue(userData.contains("- path: /var/lib/pagila-backup/archive-wal.sh") && userData.contains("cmp -s \"$src\" \"$dest\"")
+                && userData.contains("[install, -d, -o, postgres, -g, postgres, -m, '2770', /var/lib/pagila-backup/wal]"), userData);
+    }
+
+    @Test
+    void theBackupTimerPassesSystemdsVerifyAndTheCronLineRunsTheSameCommand() throws IOException {
+        assumeTool("systemd-analyze", "systemd");
+        Path backup = dir.resolve("backup");
+        String service = Files.readString(backup.resolve("pagila-backup.service"));
+        assertTrue(service.contains("ExecStart=" + Path.of("").toAbsolutePath().resolve("cluster/pagila-cluster") + " kvm backup\n"),
+                service);
+        Shell.Result verify = Shell.exec(List.of("systemd-analyze", "verify", "--man=no",
+                backup.resolve("pagila-backup.timer").toString(), backup.resolve("pagila-backup.service").toString()));
+        assertEquals(0, verify.exitCode(), verify.output());
+        assertEquals("", verify.output(), "no warnings either");
+        Path broken = write("pagila-broken.timer", Files.readString(backup.resolve("pagila-backup.timer")).replace("30min", "thirty"));
+        assertFalse(Shell.exec(List.of("systemd-analyze", "verify", "--man=no", broken.toString())).output().isEmpty(),
+                "systemd's check can complain");
+        String cron = Files.readString(backup.resolve("pagila-backup.cron"));
+        assertTrue(cron.lines().anyMatch(line -> line.matches("\\*/30 \\* \\* \\* \\* root PAGILA_KVM_CONFIG=/\\S+ /\\S+/cluster/pagila-cluster"
+                + " kvm backup >> /var/log/pagila-backup.log 2>&1")), cron);
+    }
+
     // ---- helpers ----
+
+    /**
+     * One setting as PostgreSQL's own configuration parser reads it from these settings (postgres -C, with this
+     * machine's PostgreSQL: the settings exist in every supported version); fails with the parser's message.
+     */
+    private static String postgresSetting(String settings, String name) {
+        Path postgres;
+        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            postgres = versions.map(v -> v.resolve("bin/postgres")).filter(Files::isExecutable).findFirst().orElse(null);
+        } catch (IOException e) {
+            postgres = null;
+        }
+        assumeTool(postgres == null ? "postgres-not-installed" : postgres.toString(), "postgresql-15");
+        Path check = dir.resolve("pg-check-" + System.nanoTime());
+        try {
+            Files.createDirectories(check);
+            Files.writeString(check.resolve("settings.conf"), settings);
+            Files.writeString(check.resolve("postgresql.conf"), "data_directory = '" + check + "'\nhba_file = '" + check
+                    + "/pg_hba.conf'\nident_file = '" + check + "/pg_ident.conf'\ninclude 'settings.conf'\n");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(check, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        // PostgreSQL refuses to run as root, even to read its settings
+        org.pagila.cluster.transport.ServiceUser.ensureExists(Path.of("/var/lib/pagila-store"));
+        List<String> command = org.pagila.cluster.transport.ServiceUser.wrap(List.of(postgres.toString(),
+                "--config-file=" + check.resolve("postgresql.conf"), "-C", name));
+        Shell.Result result = Shell.exec(command);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("postgres -C " + name + " failed: " + result.output());
+        }
+        return result.output().lines().filter(l -> !l.contains("LOG:")).reduce((a, b) -> b).orElse("").strip();
+    }
 
     private static void validate(Path xml, String schema) {
         assumeTool("virt-xml-validate", "libvirt-clients");

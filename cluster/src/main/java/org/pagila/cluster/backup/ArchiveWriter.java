@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -21,7 +20,7 @@ import org.pagila.cluster.Progress;
 /**
  * Writes a base backup as one gzip-compressed tar, hashing every file (SHA-256, into the manifest) and the
  * compressed stream itself. Files of a running server change while they are read: each is copied at the size it
- * had when opened, padded with zeros if it shrank (what pg_basebackup does); WAL replay repairs both cases.
+ * had when the node's tar opened it, padded with zeros if it shrank (what pg_basebackup does); WAL replay repairs both.
  */
 final class ArchiveWriter implements AutoCloseable {
     private final MessageDigest archiveDigest = sha256();
@@ -47,40 +46,32 @@ final class ArchiveWriter implements AutoCloseable {
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
-    /** Adds a file of the live data folder; false if it vanished before it could be opened. */
-    boolean addFile(Path source, String name) throws IOException {
-        InputStream in;
-        long size;
-        try {
-            in = Files.newInputStream(source);
-            size = Files.size(source);
-        } catch (NoSuchFileException vanished) {
-            return false;
-        }
-        try (in) {
-            TarArchiveEntry entry = new TarArchiveEntry(name);
-            entry.setSize(size);
-            entry.setMode(0600);
-            entry.setModTime(Files.getLastModifiedTime(source).toMillis());
-            tar.putArchiveEntry(entry);
-            MessageDigest digest = sha256();
-            byte[] buffer = new byte[1 << 16];
-            long remaining = size;
-            while (remaining > 0) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-                if (n < 0) {
-                    java.util.Arrays.fill(buffer, (byte) 0);
-                    n = (int) Math.min(buffer.length, remaining);
-                }
-                tar.write(buffer, 0, n);
-                digest.update(buffer, 0, n);
-                remaining -= n;
-                bytes += n;
+    /**
+     * Adds a file of {@code size} bytes read from {@code in} (a member of the node's tar stream). A stream that ends
+     * early is padded with zeros, as pg_basebackup pads a file that shrank while it was read; WAL replay repairs it.
+     */
+    void addStream(String name, long size, long modifiedMillis, InputStream in) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(size);
+        entry.setMode(0600);
+        entry.setModTime(modifiedMillis);
+        tar.putArchiveEntry(entry);
+        MessageDigest digest = sha256();
+        byte[] buffer = new byte[1 << 16];
+        long remaining = size;
+        while (remaining > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+            if (n < 0) {
+                java.util.Arrays.fill(buffer, (byte) 0);
+                n = (int) Math.min(buffer.length, remaining);
             }
-            tar.closeArchiveEntry();
-            record(name, digest);
+            tar.write(buffer, 0, n);
+            digest.update(buffer, 0, n);
+            remaining -= n;
+            bytes += n;
         }
-        return true;
+        tar.closeArchiveEntry();
+        record(name, digest);
     }
 
     void addBytes(String name, byte[] content) throws IOException {

@@ -33,11 +33,20 @@ public final class BackupCli {
     }
 
     public static int run(ClusterSettings clusterSettings, List<String> args) {
-        BackupSettings settings = BackupSettings.fromSystem(clusterSettings);
+        return run(clusterSettings, () -> BackupCluster.of(cluster(clusterSettings, 5)), args);
+    }
+
+    /** The commands on any cluster: {@code nodes} is how this one's nodes are reached (embedded, Patroni...). */
+    public static int run(ClusterSettings clusterSettings, java.util.function.Supplier<BackupCluster> nodes, List<String> args) {
+        return run(BackupSettings.fromSystem(clusterSettings), nodes, args);
+    }
+
+    /** With the backup folder given: the KVM topology's is at one path on every machine. */
+    public static int run(BackupSettings settings, java.util.function.Supplier<BackupCluster> nodes, List<String> args) {
+        ClusterSettings clusterSettings = settings.cluster();
         List<String> rest = new ArrayList<>(args.subList(1, args.size()));
         switch (args.get(0)) {
-            case "backup" -> new BaseBackup(cluster(clusterSettings, 5), settings, progress(5))
-                    .take(option(rest, "--from"));
+            case "backup" -> new BaseBackup(nodes.get(), settings, progress(5)).take(option(rest, "--from"));
             case "backups" -> System.out.print(new BackupCatalog(settings).table());
             case "restore" -> {
                 Optional<String> to = option(rest, "--to");

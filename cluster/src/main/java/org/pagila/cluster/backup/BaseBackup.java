@@ -2,11 +2,8 @@ package org.pagila.cluster.backup;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,11 +13,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.engine.EmbeddedCluster;
+import org.pagila.cluster.engine.Node;
 
 import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.cluster.Progress;
@@ -30,26 +27,23 @@ import org.pagila.cluster.secrets.Secrets;
  * `backup`: a base backup with PostgreSQL's low-level backup API (pg_backup_start, copy, pg_backup_stop in one
  * session), from a healthy standby when there is one. The copy is one compressed tar with a SHA-256 manifest and
  * includes the server's configuration files; the WAL from its start to its stop comes from the archive. The low-level
- * API is the one method every binary set we run has (the bundled PostgreSQL 17 has no pg_basebackup), so every
- * backup has the same format and the same verification. It needs no superuser: the source is chosen with the
- * monitoring login (pg_monitor) and the backup runs as pagila_backup (EXECUTE on pg_backup_start, pg_backup_stop and
- * pg_switch_wal, member of pg_checkpoint), both from the store's secrets file, so the store can run it too.
+ * API is the one method every binary set we run has (the bundled PostgreSQL 17 has no pg_basebackup), and the files
+ * are read by tar on the node through its transport ({@link DataDirCopy}), so the embedded cluster, a Patroni
+ * cluster, containers and VMs all get the same backup format, the same verification and the same restore.
  */
 public final class BaseBackup {
-    /** PostgreSQL's documented "omit from a base backup" list: contents recreated at startup or by replay. */
-    private static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial",
-            "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
-    private static final Set<String> SKIP_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label",
-            "tablespace_map", "standby.signal", "recovery.signal", "backup_label.old");
-    private static final String CONTROL_FILE = "global/pg_control";
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    private final EmbeddedCluster cluster;
+    private final BackupCluster cluster;
     private final BackupSettings settings;
     private final Progress progress;
     private final WalArchive archive;
 
     public BaseBackup(EmbeddedCluster cluster, BackupSettings settings, Progress progress) {
+        this(BackupCluster.of(cluster), settings, progress);
+    }
+
+    public BaseBackup(BackupCluster cluster, BackupSettings settings, Progress progress) {
         this.cluster = cluster;
         this.settings = settings;
         this.progress = progress;
@@ -61,13 +55,11 @@ public final class BaseBackup {
         archive.prepare();
         try (BackupLock lock = BackupLock.acquire(settings.lockFile(), "backup of cluster '" + settings.cluster().name() + "'")) {
             progress.step("choose the source");
-            Secrets logins = Secrets.loadForStore(settings.cluster().secretsFile());
-            List<NodeStatus> nodes = cluster.status(Secrets.MONITOR_USER, logins.password(Secrets.MONITOR_USER));
+            List<NodeStatus> nodes = cluster.status();
             SourceChoice.Choice choice = SourceChoice.choose(nodes, settings.maxReadLag(), requestedNode);
             NodeStatus primary = nodes.stream().filter(n -> n.role() == NodeStatus.Role.PRIMARY).findFirst().orElseThrow();
             progress.detail(choice.node().name() + " (" + choice.node().role().name().toLowerCase() + "): " + choice.reason());
-            BackupInfo info = copy(new LocalNode(cluster.node(choice.node().name()), logins), choice.node().role(),
-                    new LocalNode(cluster.node(primary.name()), logins), logins);
+            BackupInfo info = copy(cluster.node(choice.node().name()), choice.node().role(), cluster.node(primary.name()));
             progress.step("verify");
             info = new BackupVerifier(settings, progress).verifyAndRecord(info);
             if (!info.verified()) {
@@ -83,12 +75,13 @@ public final class BaseBackup {
         }
     }
 
-    private BackupInfo copy(LocalNode source, NodeStatus.Role role, LocalNode primary, Secrets logins) {
+    private BackupInfo copy(Node source, NodeStatus.Role role, Node primary) {
+        Secrets secrets = cluster.secrets();
         String id = newId();
         Path partial = settings.baseDir().resolve(id + ".partial");
         Path done = settings.baseDir().resolve(id);
-        try (Connection p = Sql.as(primary.address(), Secrets.BACKUP_USER, logins, "postgres");
-             Connection s = Sql.as(source.address(), Secrets.BACKUP_USER, logins, "postgres")) {
+        try (Connection p = Sql.superuser(primary.client().get(), secrets, "postgres");
+             Connection s = Sql.superuser(source.client().get(), secrets, "postgres")) {
             checkArchiving(p);
             long segmentSize = Long.parseLong(Sql.one(p, "SELECT pg_size_bytes(current_setting('wal_segment_size'))"));
             String version = Sql.one(s, "SHOW server_version");
@@ -96,7 +89,8 @@ public final class BaseBackup {
                 // a standby's backup starts at its last restartpoint: a fresh checkpoint on the primary keeps the WAL to replay short
                 Sql.exec(p, "CHECKPOINT");
             }
-            progress.step("copy " + source.name() + " (" + source.dataDir() + ") with pg_backup_start / pg_backup_stop");
+            progress.step("copy " + source.name() + " (" + source.layout().dataDir() + ", " + source.transport().describe()
+                    + ") with pg_backup_start / pg_backup_stop");
             Files.createDirectories(partial);
             Instant start = Instant.now();
             Sql.exec(s, "SELECT pg_backup_start('pagila-cluster " + id + "', true)");
@@ -104,7 +98,7 @@ public final class BaseBackup {
             String stopLsn;
             ArchiveWriter writer = new ArchiveWriter(partial.resolve(BackupInfo.ARCHIVE), progress);
             try (writer) {
-                copyDataDirectory(source.dataDir(), writer);
+                DataDirCopy.copy(source, writer);
                 try (Statement st = s.createStatement();
                      ResultSet stop = st.executeQuery("SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)")) {
                     stop.next();
@@ -157,52 +151,6 @@ public final class BaseBackup {
         if (!mode.equals("always") && !mode.equals("on")) {
             throw new ClusterException("WAL archiving is off (archive_mode=" + mode + "), so no restore could use a backup."
                     + " Clusters made by this version archive from their first start; `up` writes the settings.");
-        }
-    }
-
-    /** Every file of the data folder, pg_control last (a standby's backup ends at the minimum recovery point it records). */
-    private static void copyDataDirectory(Path dataDir, ArchiveWriter writer) throws IOException {
-        Files.walkFileTree(dataDir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                String relative = dataDir.relativize(dir).toString();
-                if (relative.isEmpty()) {
-                    return FileVisitResult.CONTINUE;
-                }
-                writer.addDirectory(relative);
-                if (EMPTY_DIRS.contains(relative)) {
-                    if (relative.equals("pg_wal")) {
-                        writer.addDirectory("pg_wal/archive_status");
-                        writer.addDirectory("pg_wal/summaries");
-                    }
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                String relative = dataDir.relativize(file).toString();
-                String name = file.getFileName().toString();
-                boolean topLevel = file.getParent().equals(dataDir);
-                if ((topLevel && SKIP_FILES.contains(name)) || name.startsWith("pgsql_tmp") || name.equals("pg_internal.init")
-                        || relative.equals(CONTROL_FILE) || !attrs.isRegularFile()) {
-                    return FileVisitResult.CONTINUE;
-                }
-                writer.addFile(file, relative);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                if (exc instanceof java.nio.file.NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exc;
-            }
-        });
-        if (!writer.addFile(dataDir.resolve(CONTROL_FILE), CONTROL_FILE)) {
-            throw new ClusterException("No " + CONTROL_FILE + " in " + dataDir);
         }
     }
 

@@ -13,8 +13,8 @@ import org.pagila.cluster.transport.LocalTransport;
 import org.pagila.cluster.transport.ServiceUser;
 
 /**
- * An engine node on this machine as the backup tooling uses it: its data folder as a local path (backups read and
- * restores write files directly), and start/stop through the engine's NodeControl.
+ * An engine node on this machine as the restore and the switchover use it: its data folder as a local path (a restore
+ * writes files directly; backups read any node through its transport instead), and start/stop through NodeControl.
  */
 final class LocalNode {
     private final Node node;

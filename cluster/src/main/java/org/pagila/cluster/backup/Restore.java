@@ -16,7 +16,6 @@ import java.util.Optional;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
 
-import org.pagila.cluster.engine.PostgresBinaries;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.secrets.Secrets;
 
@@ -29,6 +28,9 @@ public final class Restore {
     /** Pagila's reference data: a restore that lacks it is not a restore of the store. */
     private static final Map<String, Long> PAGILA_COUNTS = Map.of("film", 1000L, "actor", 200L, "category", 16L,
             "customer", 599L, "inventory", 4581L, "store", 2L);
+
+    private static final String RESTORE_HBA = "pagila-restore-hba.conf";
+    private static final String RESTORE_IDENT = "pagila-restore-ident.conf";
 
     private final BackupSettings settings;
     private final Progress progress;
@@ -51,8 +53,9 @@ public final class Restore {
         BackupCatalog catalog = new BackupCatalog(settings);
         BackupInfo backup = target.chooseBackup(catalog.list(), backupId, catalog.window());
         String name = "restore-" + port;
-        LocalNode node = LocalNode.isolated(name, settings.restoresDir().resolve(name), port,
-                PostgresBinaries.resolve(settings.cluster(), progress), Secrets.load(settings.cluster().secretsFile()));
+        LocalNode node = LocalNode.isolated(name, settings.restoresDir().resolve(name), port, RestoreBinaries.forMajor(
+                settings.cluster(), RestoreBinaries.majorOfVersion(backup.serverVersion()), progress),
+                Secrets.load(settings.cluster().secretsFile()));
         if (node.isRunning()) {
             throw new ClusterException("A restored node already runs on port " + port + " (" + node.dir()
                     + "). Stop it first: cluster/pagila-cluster restore-stop " + port);
@@ -108,18 +111,31 @@ public final class Restore {
 
     /** Stops a restored node and deletes its folder. */
     public void stop(int port) {
-        LocalNode node = LocalNode.isolated("restore-" + port, settings.restoresDir().resolve("restore-" + port), port,
-                PostgresBinaries.resolve(settings.cluster(), progress), Secrets.load(settings.cluster().secretsFile()));
-        if (!Files.isDirectory(node.dir())) {
+        Path dir = settings.restoresDir().resolve("restore-" + port);
+        if (!Files.isDirectory(dir)) {
             throw new ClusterException("No restored node for port " + port + " in " + settings.restoresDir());
         }
+        LocalNode node = LocalNode.isolated("restore-" + port, dir, port, RestoreBinaries.forMajor(settings.cluster(),
+                RestoreBinaries.majorOfDataDir(dir.resolve("data")), progress), Secrets.load(settings.cluster().secretsFile()));
         node.stop();
         deleteQuietly(node.dir());
         progress.info("restored node on port " + port + " stopped and removed");
     }
 
-    /** The node's own port and name; no upstream, no slot, no archiving; recovery from the archive to the target. */
+    /**
+     * The node's own port, name and access rules; no upstream, no slot, no archiving; recovery from the archive to the
+     * target. Settings that name files of the node the backup came from (Patroni writes absolute hba_file and
+     * ident_file paths; Debian keeps postgresql.conf under /etc) are replaced, so nothing of a live node is read.
+     */
     private void isolate(LocalNode node, RestoreTarget target) throws IOException {
+        if (!Files.exists(node.dataDir().resolve("postgresql.conf"))) {
+            // Debian's layout: the configuration was in /etc (kept in the backup under config/), not in the data folder
+            node.writeFile("postgresql.conf", "# restored by pagila-cluster: the backup's configuration is in "
+                    + DataDirCopy.CONFIG_PREFIX + " for reference\nlisten_addresses = '127.0.0.1'\n");
+        }
+        node.writeFile(RESTORE_HBA, "# restored by pagila-cluster: loopback only, passwords (scram-sha-256)\n"
+                + "host all all 127.0.0.1/32 scram-sha-256\n");
+        node.writeFile(RESTORE_IDENT, "");
         Path auto = node.dataDir().resolve("postgresql.auto.conf");
         if (Files.exists(auto)) {
             Files.move(auto, node.dataDir().resolve("postgresql.auto.conf.from-backup"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -131,6 +147,10 @@ public final class Restore {
                 + "primary_conninfo = ''\n"
                 + "primary_slot_name = ''\n"
                 + "archive_mode = off\n"
+                + "listen_addresses = '127.0.0.1'\n"
+                + "unix_socket_directories = ''\n"
+                + "hba_file = '" + node.dataDir().resolve(RESTORE_HBA) + "'\n"
+                + "ident_file = '" + node.dataDir().resolve(RESTORE_IDENT) + "'\n"
                 + "restore_command = 'cp \"" + settings.archiveDir() + "/%f\" \"%p\"'\n"
                 + target.recoverySettings());
         node.writeFile("recovery.signal", "");

@@ -23,7 +23,7 @@ import org.pagila.cluster.transport.ServiceUser;
  */
 public final class WalArchive {
     public static final String CONF_FILE = "pagila-archive.conf";
-    static final String SCRIPT = "archive-wal.sh";
+    public static final String SCRIPT = "archive-wal.sh";
 
     private final BackupSettings settings;
 
@@ -37,7 +37,7 @@ public final class WalArchive {
      * fsynced under a temporary name and published with a hard link, which fails if the name exists (atomic, no
      * overwrite race between nodes); then the folder is fsynced.
      */
-    static String script(Path archiveDir) {
+    public static String script(Path archiveDir) {
         return """
                 #!/bin/sh
                 # WAL archive command, written by pagila-cluster: %1$s PATH NAME
@@ -50,7 +50,8 @@ public final class WalArchive {
                   exit 1
                 fi
                 tmp="$dir/.tmp.$name.$$"
-                if ! cp "$src" "$tmp" || ! sync "$tmp"; then rm -f "$tmp"; echo "archive-wal: cannot write $tmp" >&2; exit 1; fi
+                # group-readable: restores on the backup machine read it as the servers' user there (see writableBy)
+                if ! cp "$src" "$tmp" || ! chmod 0640 "$tmp" || ! sync "$tmp"; then rm -f "$tmp"; echo "archive-wal: cannot write $tmp" >&2; exit 1; fi
                 if ln "$tmp" "$dest" 2>/dev/null; then rm -f "$tmp"; sync "$dir"; exit 0; fi
                 rm -f "$tmp"
                 # lost a race with another node archiving the same file: fine if it is the same
@@ -61,9 +62,25 @@ public final class WalArchive {
     /** Server settings: always on, on every node; archive_timeout bounds how old the archive's end may get. */
     public String serverSettings() {
         return "# WAL archive (written by pagila-cluster backup tooling)\n"
-                + "archive_mode = always\n"
-                + "archive_command = '" + settings.dir().resolve(SCRIPT) + " \"%p\" \"%f\"'\n"
-                + "archive_timeout = '" + settings.archiveTimeout().toSeconds() + "s'\n";
+                + "archive_mode = " + ARCHIVE_MODE + "\n"
+                + "archive_command = '" + archiveCommand() + "'\n"
+                + "archive_timeout = '" + archiveTimeout() + "'\n";
+    }
+
+    /** Every node archives, standbys too (see the class comment): the same on every transport and under Patroni. */
+    public static final String ARCHIVE_MODE = "always";
+
+    /** The archive_command: the script, with the file's path and name (a path as the nodes see it). */
+    public String archiveCommand() {
+        return settings.dir().resolve(SCRIPT) + " \"%p\" \"%f\"";
+    }
+
+    public BackupSettings settings() {
+        return settings;
+    }
+
+    public String archiveTimeout() {
+        return settings.archiveTimeout().toSeconds() + "s";
     }
 
     /**
@@ -96,6 +113,28 @@ public final class WalArchive {
         } catch (IOException e) {
             throw new ClusterException("Cannot prepare the backup folder " + settings.dir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A node that reaches the archive folder under the same path (the local processes; a container with the folder
+     * bind-mounted at that path) must be able to write it as its PostgreSQL OS user, whose id differs between this
+     * machine and a container. The folder is given to that user through the node's own transport, with the group of
+     * this machine's servers' user (set-group-id, so every archived file gets it): a restore here, run as that user,
+     * reads what the node archived (the script makes each file group-readable).
+     */
+    public org.pagila.cluster.engine.Step writableBy(org.pagila.cluster.engine.Node node) {
+        String dir = settings.archiveDir().toString();
+        return org.pagila.cluster.engine.Step.of(node.name(), "WAL archive " + dir + " writable by the node's PostgreSQL user",
+                () -> node.transport().exec(List.of("test", "-w", dir, "-a", "-x", settings.dir().resolve(SCRIPT).toString()))
+                        .exitCode() == 0,
+                () -> node.transport().runAdmin(List.of("sh", "-c", "chown \"$(stat -c %u \"$1\")\":\"$3\" \"$2\" && chmod 2770 \"$2\"",
+                        "own", node.layout().dataDir(), dir, localGroup())));
+    }
+
+    /** The numeric group of the user restores run as on this machine. */
+    private static String localGroup() {
+        return org.pagila.cluster.transport.Shell.run(ServiceUser.isRoot() ? List.of("id", "-g", ServiceUser.NAME) : List.of("id", "-g"))
+                .strip();
     }
 
     /**

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Configuration: cluster/kvm/topology.properties (or --config FILE, or PAGILA_KVM_CONFIG);",
                 "with --ha e.g. cluster/kvm/topology-ha.properties (four VMs)"},
         subcommands = {KvmCli.Plan.class, KvmCli.Apply.class, KvmCli.Status.class, KvmCli.Promote.class, KvmCli.Rejoin.class,
-                KvmCli.Destroy.class, KvmCli.Render.class})
+                KvmCli.Destroy.class, KvmCli.Render.class, KvmCli.Backup.class, KvmCli.Backups.class, KvmCli.Restore.class,
+                KvmCli.RestoreStop.class})
 final class KvmCli implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "the topology file (default: PAGILA_KVM_CONFIG or cluster/kvm/topology.properties)")
@@ -99,6 +100,38 @@ final class KvmCli implements Runnable {
         public void run() {
             kvm.topology().destroy();
         }
+    }
+
+    /** The backup commands on the topology's nodes, named by their command; the backup CLI parses their arguments. */
+    abstract static class BackupSub extends Sub {
+        @picocli.CommandLine.Unmatched
+        java.util.List<String> args = new java.util.ArrayList<>();
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec command;
+
+        @Override
+        public void run() {
+            java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(command.name()));
+            all.addAll(args);
+            kvm.topology().backupCommand(all);
+        }
+    }
+
+    @Command(name = "backup", description = "Base backup of the topology (from a healthy standby unless --from NODE), verified.")
+    static final class Backup extends BackupSub {
+    }
+
+    @Command(name = "backups", description = "The topology's kept backups and the window a restore can reach.")
+    static final class Backups extends BackupSub {
+    }
+
+    @Command(name = "restore", description = "restore [BACKUP] [--to TIME | --to-lsn LSN | --latest] [--port P] on this host.")
+    static final class Restore extends BackupSub {
+    }
+
+    @Command(name = "restore-stop", description = "restore-stop PORT: stop and remove a restored node.")
+    static final class RestoreStop extends BackupSub {
     }
 
     @Command(name = "render", description = "Write the generated files (libvirt XML, cloud-init seeds) under DIR, to read or validate.")

@@ -32,6 +32,11 @@ public interface Layout {
     /** listen_addresses of this node's server. */
     String listenAddresses(Node node);
 
+    /** The folder of the server's configuration files when it is not the data directory (Debian's /etc); backups copy it. */
+    default java.util.Optional<String> configDir() {
+        return java.util.Optional.empty();
+    }
+
     /** Settings this layout adds after the common ones (later lines win). */
     String extraSettings();
 

@@ -11,15 +11,25 @@ import org.pagila.cluster.secrets.Secrets;
  * its configuration under /etc, its data under /var/lib/postgresql and pg_ctlcluster to control it (which hands
  * over to systemd where systemd runs). The VMs and the container image share this layout.
  */
-public record PackagedLayout(String version, int port, boolean listenOnOwnAddress) implements Layout {
+public record PackagedLayout(String version, int port, boolean listenOnOwnAddress, String archiveSettings) implements Layout {
     public static final String OS_USER = "postgres";
 
     /**
-     * Listening on every address ('*'): for containers, whose network namespace holds only their own interface (and
-     * whose address changes when a test reconnects them). VMs and a primary on the host listen on their own address.
+     * Without WAL archiving, listening on every address ('*'): for containers, whose network namespace holds only
+     * their own interface (and whose address changes when a test reconnects them).
      */
     public PackagedLayout(String version, int port) {
-        this(version, port, false);
+        this(version, port, false, "");
+    }
+
+    /** The same layout whose nodes archive WAL (the backup tooling's settings; paths as the nodes see them). */
+    public PackagedLayout withArchiving(String settings) {
+        return new PackagedLayout(version, port, listenOnOwnAddress, settings);
+    }
+
+    /** The same layout listening on each node's own address only: the VMs and a primary on the host. */
+    public PackagedLayout listeningOnOwnAddress() {
+        return new PackagedLayout(version, port, true, archiveSettings);
     }
 
     @Override
@@ -48,6 +58,11 @@ public record PackagedLayout(String version, int port, boolean listenOnOwnAddres
 
     public String confDir() {
         return "/etc/postgresql/" + version + "/main";
+    }
+
+    @Override
+    public java.util.Optional<String> configDir() {
+        return java.util.Optional.of(confDir());
     }
 
     /** Debian's postgresql.conf ends with include_dir 'conf.d': our settings go there and win. */
@@ -96,7 +111,8 @@ public record PackagedLayout(String version, int port, boolean listenOnOwnAddres
                 + "unix_socket_directories = '" + socketDir() + "'\n"
                 + "# Nodes on a network: notice a partitioned or frozen peer within seconds, not after a minute.\n"
                 + "wal_sender_timeout = '10s'\n"
-                + "wal_receiver_timeout = '10s'\n";
+                + "wal_receiver_timeout = '10s'\n"
+                + archiveSettings;
     }
 
     @Override

@@ -10,6 +10,8 @@ import org.pagila.cluster.Progress;
 
 /** Waits on replication, for every layout and transport alike: streaming through the slot, caught up. */
 public final class Replication {
+    private static final Duration REPLAY_SETTLED = Duration.ofSeconds(3);
+
     public static final Duration STREAMING_TIMEOUT = Duration.ofSeconds(120);
 
     private final NodeControl control;
@@ -54,8 +56,30 @@ public final class Replication {
 
     /** Until the standby has replayed all the WAL it received (so a promotion loses nothing it already has). */
     public void awaitReplayedReceived(Node standby) {
-        Await.until(standby.name() + " replayed all it received", Duration.ofSeconds(60), () -> "t".equals(control.query(standby,
-                "SELECT pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn()")));
+        // After a crash the last bytes received can be the start of a record the primary never finished: replay stops
+        // before them for good. Replay that stood still for REPLAY_SETTLED has done all it can (promotion itself
+        // replays whatever complete WAL is left), so that ends the wait as well as replay reaching the receive position.
+        String[] last = {null};
+        long[] since = {System.nanoTime()};
+        Await.until(standby.name() + " replayed all it received", Duration.ofSeconds(60), () -> {
+            String[] row = control.query(standby, "SELECT (pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_replay_lsn() >= "
+                    + "pg_last_wal_receive_lsn())::text || ' ' || coalesce(pg_last_wal_replay_lsn()::text, '')").split(" ", 2);
+            if ("true".equals(row[0])) {
+                return true;
+            }
+            String replayed = row.length > 1 ? row[1] : "";
+            if (!replayed.equals(last[0])) {
+                last[0] = replayed;
+                since[0] = System.nanoTime();
+                return false;
+            }
+            boolean settled = System.nanoTime() - since[0] >= REPLAY_SETTLED.toNanos();
+            if (settled) {
+                progress.detail(standby.name() + " replayed up to " + replayed + " and stands still: the rest it received is"
+                        + " an unfinished record");
+            }
+            return settled;
+        });
     }
 
     private boolean streams(Node primary, Node standby) {

@@ -24,6 +24,8 @@ public final class HaCli {
               promote [NODE]     failover through Patroni to NODE (default: the standby least behind)
               sync on|off|strict Patroni's synchronous_mode (strict: no writes without a synchronous standby)
               demo          the classroom failover against the running store: crash the leader, Patroni promotes
+              backup [--from NODE], backups, restore ..., restore-stop PORT, backup-timer DIR: as without Patroni
+                            (the leader as Patroni reports it is checked first; WAL archiving is in Patroni's parameters)
             settings: PAGILA_HA_REST_PORT (8008: members' REST APIs 8008..8011), PAGILA_HA_ETCD_PORT (2379: client
                       and peer ports 2379..2384), PAGILA_HA_HAPROXY_PORT (5000: read-write; +1 read-only),
                       PAGILA_HA_TTL (20), PAGILA_HA_LOOP_WAIT (2), PAGILA_HA_RETRY_TIMEOUT (5) at the first up
@@ -55,10 +57,15 @@ public final class HaCli {
             return 2;
         }
         PatroniCluster cluster = new PatroniCluster(ha, new Progress(System.out, command.equals("up") ? PatroniCluster.UP_STEPS : 1));
+        if (!command.equals("switchover") && org.pagila.cluster.backup.BackupCli.handles(command)) {
+            // the one backup implementation, with Patroni's view deciding the leader and the source
+            return org.pagila.cluster.backup.BackupCli.run(ha.cluster(), () -> new PatroniBackupCluster(cluster), rest);
+        }
         Members members = cluster.members();
         switch (command) {
             case "up" -> cluster.up();
-            case "status" -> System.out.print(new HaStatus(cluster).table());
+            case "status" -> System.out.print(new HaStatus(cluster).table()
+                    + org.pagila.cluster.backup.BackupCli.archiveStatus(ha.cluster()));
             case "down" -> cluster.down();
             case "destroy" -> cluster.destroy();
             case "kill" -> {

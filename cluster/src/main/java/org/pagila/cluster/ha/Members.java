@@ -42,6 +42,8 @@ public final class Members {
     /** Rewritten at every start, so a changed port or password setting reaches Patroni; readable by its user only. */
     public void writeConfig(String member, Secrets secrets) {
         Path file = ha.patroniConfig(member);
+        // the archive folder and its script exist before any member's PostgreSQL could archive into them
+        new org.pagila.cluster.backup.WalArchive(org.pagila.cluster.backup.BackupSettings.fromSystem(ha.cluster())).prepare();
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, PatroniConfig.of(ha, member, secrets).render());

@@ -41,7 +41,7 @@ final class KvmContext {
         this.ha = ha;
         this.libvirt = new Libvirt(config.libvirtUri());
         this.ledger = new ApplyLedger(config.workDir().resolve("state.properties"));
-        this.layout = new PackagedLayout(config.postgresVersion(), config.postgresPort(), true);
+        this.layout = new KvmBackup(config).layout().listeningOnOwnAddress();
         this.network = config.networkName();
     }
 
@@ -113,6 +113,11 @@ final class KvmContext {
             @Override
             public Shell.Result execAdmin(List<String> command) {
                 return LocalTransport.as(PackagedLayout.OS_USER).execAdmin(command);
+            }
+
+            @Override
+            public Shell.Result read(List<String> command, Shell.OutputReader reader) {
+                return LocalTransport.as(PackagedLayout.OS_USER).read(command, reader);
             }
         };
     }

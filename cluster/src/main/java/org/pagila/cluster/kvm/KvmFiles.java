@@ -22,6 +22,7 @@ public final class KvmFiles {
     private final KvmConfig config;
     private final String sshPublicKey;
     private final Acceleration acceleration;
+    private final KvmBackup backup;
     /** Under --ha the golden image also carries Patroni and etcd (KvmHaFiles.PACKAGES), under its own name. */
     private final boolean patroni;
 
@@ -38,6 +39,7 @@ public final class KvmFiles {
         this.config = config;
         this.sshPublicKey = sshPublicKey.strip();
         this.acceleration = acceleration;
+        this.backup = new KvmBackup(config);
         this.patroni = patroni;
     }
 
@@ -192,7 +194,9 @@ public final class KvmFiles {
                     permissions: '0644'
                     content: |
                 %s
-                """.formatted(node.name(), yamlString(sshPublicKey), indent(hosts.toString(), 6));
+                %sruncmd:
+                %s""".formatted(node.name(), yamlString(sshPublicKey), indent(hosts.toString(), 6), backup.userDataFiles(),
+                backup.userDataCommands());
     }
 
     public String metaData(String name) {
@@ -245,7 +249,7 @@ public final class KvmFiles {
                 + (patroni ? " && apt-get install -y " + KvmHaFiles.PACKAGES : "")));
     }
 
-    /** Every generated text file, by the path apply writes it to. */
+    /** Every generated text file, by the path apply writes it to (and, for review, the nodes' settings and the schedule). */
     public Map<Path, String> all(String network) {
         Map<Path, String> files = new LinkedHashMap<>();
         files.put(networkXmlFile(), networkXml());
@@ -257,6 +261,8 @@ public final class KvmFiles {
             files.put(seedDir(node.name()).resolve("meta-data"), metaData(node.name()));
             files.put(seedDir(node.name()).resolve("network-config"), networkConfig(node));
         }
+        files.put(config.workDir().resolve("postgresql").resolve("pagila-cluster.conf"), backup.postgresSettings());
+        files.putAll(backup.timerFiles());
         return files;
     }
 

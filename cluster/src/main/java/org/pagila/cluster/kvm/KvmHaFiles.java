@@ -100,7 +100,7 @@ public final class KvmHaFiles {
     public String patroniConfig(KvmConfig.Node node, Secrets secrets) {
         return new PatroniConfig(scope(), node.name(), node.address(), config.cidr(), config.postgresPort(), REST_PORT, etcdHosts(),
                 dataDir(), binDir(), Path.of("/var/run/postgresql"), PatroniTimings.FAST, secrets.password(Secrets.SUPERUSER),
-                secrets.password(Secrets.REPLICATION_USER), PatroniConfig.restPassword(secrets)).render();
+                secrets.password(Secrets.REPLICATION_USER), PatroniConfig.restPassword(secrets), new KvmBackup(config).archive()).render();
     }
 
     /** For `kvm render --ha`: every file, under ha-NODE/ with the path it has on that VM. */

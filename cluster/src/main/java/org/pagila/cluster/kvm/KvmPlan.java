@@ -30,6 +30,16 @@ final class KvmPlan {
         }
         Provisioning provisioning = provisioning(kvm);
         Node primary = kvm.engineNode(config.node("primary"));
+        if (config.primaryPlacement() == KvmConfig.Placement.HOST) {
+            // the VMs got their archive folder from cloud-init; the host's primary archives into the same path here
+            org.pagila.cluster.backup.WalArchive archive = new KvmBackup(config).archive();
+            steps.add(Step.of("", "WAL archive " + archive.settings().archiveDir() + " and its script on this host (archive_mode="
+                    + org.pagila.cluster.backup.WalArchive.ARCHIVE_MODE + " on every node)", () -> {
+                        org.pagila.cluster.transport.ServiceUser.ensureExists(java.nio.file.Path.of("/var/lib/pagila-store"));
+                        archive.prepare();
+                    }));
+            steps.add(archive.writableBy(primary));
+        }
         List<Node> standbys = config.nodes().stream().filter(n -> !n.isPrimary()).map(kvm::engineNode).toList();
         steps.addAll(provisioning.primary(primary, standbys));
         for (Node standby : standbys) {

@@ -26,6 +26,11 @@ public final class DockerExecTransport implements NodeTransport {
     }
 
     @Override
+    public Shell.Result read(List<String> command, Shell.OutputReader reader) {
+        return Shell.stream(dockerExec(serviceUser, command, Map.of(), false), Map.of(), reader, 600);
+    }
+
+    @Override
     public Shell.Result execAdmin(List<String> command) {
         return Shell.exec(dockerExec("root", command, Map.of(), false), Map.of(), null, 600);
     }

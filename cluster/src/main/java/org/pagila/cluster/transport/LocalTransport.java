@@ -44,6 +44,10 @@ public final class LocalTransport implements NodeTransport {
      */
     @Override
     public Shell.Result exec(List<String> command, Map<String, String> env, byte[] stdin) {
+        return Shell.exec(asUser(command), env, stdin, timeoutSeconds);
+    }
+
+    private List<String> asUser(List<String> command) {
         List<String> wrapped = new ArrayList<>(List.of("setsid", "--wait"));
         if (osUser != null) {
             wrapped.addAll(List.of("runuser", "-u", osUser, "--"));
@@ -51,7 +55,12 @@ public final class LocalTransport implements NodeTransport {
         } else {
             wrapped.addAll(ServiceUser.wrap(command));
         }
-        return Shell.exec(wrapped, env, stdin, timeoutSeconds);
+        return wrapped;
+    }
+
+    @Override
+    public Shell.Result read(List<String> command, Shell.OutputReader reader) {
+        return Shell.stream(asUser(command), Map.of(), reader, timeoutSeconds);
     }
 
     @Override

@@ -22,6 +22,12 @@ public interface NodeTransport {
     /** Runs a command as the node's administrator (root): service control, signals, files outside PostgreSQL's. */
     Shell.Result execAdmin(List<String> command);
 
+    /**
+     * Runs a command as the node's PostgreSQL OS user and hands its standard output, as bytes, to the reader: how the
+     * backup reads a data directory (tar on the node) wherever the node runs. The result carries the error output.
+     */
+    Shell.Result read(List<String> command, Shell.OutputReader reader);
+
     default Shell.Result exec(List<String> command, Map<String, String> env) {
         return exec(command, env, null);
     }

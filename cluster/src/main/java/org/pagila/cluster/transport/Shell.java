@@ -33,6 +33,13 @@ public final class Shell {
         return thread;
     });
 
+    /** Kills a streamed command that outlives its timeout (its reader is blocked on the pipe meanwhile). */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "shell-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private Shell() {
     }
 
@@ -46,14 +53,7 @@ public final class Shell {
 
     /** stdin: bytes written to the command's standard input (null: none, the input is closed at once). */
     public static Result exec(List<String> command, Map<String, String> env, byte[] stdin, int timeoutSeconds) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new ClusterException("Cannot run " + command.get(0) + ": " + e.getMessage(), e);
-        }
+        Process process = start(new ProcessBuilder(command).redirectErrorStream(true), env);
         CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), READERS);
         try {
             try (OutputStream in = process.getOutputStream()) {
@@ -82,6 +82,44 @@ public final class Shell {
         }
     }
 
+    /** Reads a command's standard output as bytes (a tar of a data directory); may throw what the command's reader throws. */
+    @FunctionalInterface
+    public interface OutputReader {
+        void read(InputStream stdout) throws IOException;
+    }
+
+    /**
+     * Runs the command and hands its standard output to the reader on this thread, while its error output is kept
+     * for the result. The timeout bounds the whole run; a reader that fails kills the command.
+     */
+    public static Result stream(List<String> command, Map<String, String> env, OutputReader reader, int timeoutSeconds) {
+        Process process = start(new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), env);
+        CompletableFuture<byte[]> errors = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), READERS);
+        java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> kill(process), timeoutSeconds, TimeUnit.SECONDS);
+        try (InputStream out = process.getInputStream()) {
+            reader.read(out);
+            // whatever the reader left unread would block the command on a full pipe
+            out.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException e) {
+            kill(process);
+            String why = watchdog.isDone() ? "Timed out after " + timeoutSeconds + " s (killed): " : "Reading the output of ";
+            throw new ClusterException(why + String.join(" ", command) + " failed: " + e.getMessage()
+                    + partialOutput(errors), e);
+        } finally {
+            watchdog.cancel(false);
+        }
+        try {
+            process.waitFor();
+            return new Result(process.exitValue(), new String(errors.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8).strip());
+        } catch (TimeoutException | ExecutionException e) {
+            return new Result(process.exitValue(), "(error output not closed by a process the command left behind)");
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new ClusterException("Interrupted while running " + String.join(" ", command), e);
+        }
+    }
+
     /** Runs the command and fails, with its output, unless it exits 0. */
     public static String run(List<String> command) {
         Result result = exec(command);
@@ -90,6 +128,15 @@ public final class Shell {
                     + System.lineSeparator() + result.output());
         }
         return result.output();
+    }
+
+    private static Process start(ProcessBuilder builder, Map<String, String> env) {
+        builder.environment().putAll(env);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new ClusterException("Cannot run " + builder.command().get(0) + ": " + e.getMessage(), e);
+        }
     }
 
     private static void kill(Process process) {

@@ -40,6 +40,13 @@ public final class SshTransport implements NodeTransport {
     }
 
     @Override
+    public Shell.Result read(List<String> command, Shell.OutputReader reader) {
+        List<String> remote = new ArrayList<>(List.of("sudo", "-n", "-H", "-u", serviceUser, "--"));
+        remote.addAll(command);
+        return Shell.stream(ssh(remote), Map.of(), reader, 900);
+    }
+
+    @Override
     public Shell.Result execAdmin(List<String> command) {
         List<String> remote = new ArrayList<>(List.of("sudo", "-n", "--"));
         remote.addAll(command);

@@ -1,0 +1,51 @@
+package org.pagila.cluster.backup;
+
+import java.util.List;
+import org.pagila.cluster.ClusterException;
+import org.pagila.cluster.engine.EmbeddedCluster;
+import org.pagila.cluster.engine.Node;
+import org.pagila.cluster.probe.ClusterProbe;
+import org.pagila.cluster.probe.NodeStatus;
+import org.pagila.cluster.secrets.Secrets;
+
+/**
+ * What a backup needs from a cluster, whoever runs it: the nodes' roles and lag (to choose the source), each node as
+ * the engine reaches it (transport and layout: where its data directory is and how to read it), and the superuser's
+ * password. The embedded cluster, containers and VMs answer from the engine's probe; a Patroni cluster answers from
+ * Patroni's view, so a backup never starts while Patroni and the servers disagree about who leads.
+ */
+public interface BackupCluster {
+    List<NodeStatus> status();
+
+    Node node(String name);
+
+    Secrets secrets();
+
+    /** Engine nodes probed over JDBC: the embedded cluster, the containers, the VMs. */
+    static BackupCluster of(List<Node> nodes, Secrets secrets) {
+        return new BackupCluster() {
+            @Override
+            public List<NodeStatus> status() {
+                try (ClusterProbe probe = new ClusterProbe(nodes.stream().map(n -> n.client().get()).toList(), "postgres",
+                        Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER))) {
+                    return probe.probe();
+                }
+            }
+
+            @Override
+            public Node node(String name) {
+                return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new ClusterException("Unknown node '" + name + "'"));
+            }
+
+            @Override
+            public Secrets secrets() {
+                return secrets;
+            }
+        };
+    }
+
+    static BackupCluster of(EmbeddedCluster cluster) {
+        return of(cluster.nodes(), cluster.secrets());
+    }
+}

@@ -1,0 +1,45 @@
+package org.pagila.store.ha;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.pagila.cluster.backup.BackupCatalog;
+import org.pagila.cluster.backup.BackupInfo;
+import org.pagila.cluster.backup.BackupSettings;
+import org.pagila.cluster.ha.PatroniCluster;
+import org.pagila.store.backup.BackupRunStatus;
+import org.pagila.store.backup.ScheduledBackups;
+
+/**
+ * The store's backup schedule under the Patroni profile: a run, started the way the scheduler starts it, backs up the
+ * Patroni cluster from a replica (Patroni's leader checked first) into the archive Patroni's parameters fill.
+ */
+@QuarkusTest
+@TestProfile(PatroniProfile.class)
+@EnabledIf("org.pagila.store.ha.PatroniTestCluster#packagesOrCi")
+class PatroniScheduledBackupTest {
+    private final PatroniCluster cluster = PatroniTestCluster.cluster();
+
+    @Inject
+    ScheduledBackups backups;
+
+    @Test
+    void aScheduledRunBacksUpThePatroniClusterFromAReplica() {
+        HaTestSupport.await(Duration.ofSeconds(30), () -> "READ_WRITE".equals(HaTestSupport.mode()), "store READ_WRITE");
+        backups.run();
+        BackupRunStatus status = backups.status();
+        assertEquals(BackupRunStatus.Outcome.OK, status.lastOutcome(), status.message());
+        BackupCatalog catalog = new BackupCatalog(BackupSettings.fromSystem(PatroniTestCluster.settings().cluster()));
+        BackupInfo backup = catalog.get(status.lastBackupId().orElseThrow());
+        assertTrue(backup.verified(), catalog.table());
+        assertEquals("standby", backup.sourceRole(), catalog.table());
+        assertNotEquals(HaTestSupport.leader(cluster), backup.takenFrom());
+    }
+}
