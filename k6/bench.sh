@@ -54,7 +54,8 @@ record() { echo "$1" >> "$results"; }
 hosts=(${PAGILA_CLUSTER_HOSTS//,/ })
 home="${PAGILA_CLUSTER_HOME:-$([ "$(id -u)" = 0 ] && echo /var/lib/pagila-store || echo "$HOME/.pagila-store")}"
 secrets="$home/$PAGILA_CLUSTER_NAME/secrets.properties"
-secret() { grep "^$1=" "$secrets" | cut -d= -f2-; }
+# the store's logins and staff passwords in secrets.properties, the tooling's (postgres) in admin-secrets.properties
+secret() { cat "$secrets" "$(dirname "$secrets")/admin-secrets.properties" 2>/dev/null | grep "^$1=" | head -1 | cut -d= -f2-; }
 sql() { # sql NODE_INDEX QUERY: one value, as the superuser
   local h="${hosts[$1]}"
   PGPASSWORD="$(secret postgres.password)" "$pg_tools/psql" -X -At -h "${h%:*}" -p "${h#*:}" -U postgres -d pagila -c "$2"

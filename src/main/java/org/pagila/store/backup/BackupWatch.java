@@ -48,8 +48,9 @@ public class BackupWatch implements BackupFigures {
     @Inject
     ClusterState clusterState;
 
+    /** The monitoring login (pg_monitor), like the cluster poller: the store's own role reads no server statistics. */
     @Inject
-    ClusterCredentials.Store login;
+    ClusterCredentials.Monitor login;
 
     @Inject
     Event<ClusterEvent> events;
@@ -128,7 +129,7 @@ public class BackupWatch implements BackupFigures {
     }
 
     private void lookAtArchiver(String primary) {
-        var credentials = login.getCredentials("store");
+        var credentials = login.getCredentials("monitor");
         List<ArchiverHealth> health = ArchiverHealth.probe(List.of(clusterSettings.node(primary)), "pagila",
                 credentials.get("user"), credentials.get("password"));
         if (health.isEmpty()) {

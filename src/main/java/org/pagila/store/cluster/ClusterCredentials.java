@@ -10,8 +10,10 @@ import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.secrets.Secrets;
 
 /**
- * Database logins. Passwords are generated when the cluster is first brought up, so they are read from the
- * cluster's secrets file each time a pool opens a connection, unless configured (containers, VMs).
+ * The store's database logins, one per job, none of them a superuser. Passwords are generated when the cluster is
+ * first brought up, so they are read from the cluster's secrets file each time a pool opens a connection, unless
+ * configured (containers, VMs). The store reads that file through {@link Secrets#loadForStore}: the tooling's
+ * logins (superuser, replicator) live in another file it never opens.
  */
 public abstract class ClusterCredentials implements CredentialsProvider {
     private final String user;
@@ -28,7 +30,7 @@ public abstract class ClusterCredentials implements CredentialsProvider {
     @Override
     public Map<String, String> getCredentials(String credentialsProviderName) {
         String password = ConfigProvider.getConfig().getOptionalValue(passwordKey, String.class)
-                .orElseGet(() -> Secrets.load(settings.secretsFile()).password(user));
+                .orElseGet(() -> Secrets.loadForStore(settings.secretsFile()).password(user));
         return Map.of(USER_PROPERTY_NAME, user, PASSWORD_PROPERTY_NAME, password);
     }
 
@@ -41,12 +43,22 @@ public abstract class ClusterCredentials implements CredentialsProvider {
         }
     }
 
-    /** The schema owner's login, used for schema migrations only. */
+    /** The schema owner (not a superuser): migrations and upkeep (partitions, aggregates, staff credentials). */
     @ApplicationScoped
     @Named("pagila-cluster-owner")
     public static class Owner extends ClusterCredentials {
         public Owner() {
-            super(Secrets.SUPERUSER, "pagila.db.owner-password");
+            super(Secrets.OWNER_USER, "pagila.db.owner-password");
         }
     }
+
+    /** The cluster poller's login (pg_monitor): roles, positions, replication, slots; no table of pagila. */
+    @ApplicationScoped
+    @Named("pagila-cluster-monitor")
+    public static class Monitor extends ClusterCredentials {
+        public Monitor() {
+            super(Secrets.MONITOR_USER, "pagila.db.monitor-password");
+        }
+    }
+
 }

@@ -57,8 +57,9 @@ public class ClusterState {
     @Inject
     ClusterSettings settings;
 
+    /** Its own login (pg_monitor): the store's role pagila_app has no monitoring rights. */
     @Inject
-    ClusterCredentials.Store login;
+    ClusterCredentials.Monitor login;
 
     @Inject
     AgroalDataSource primaryPool;
@@ -88,7 +89,7 @@ public class ClusterState {
 
     /** After the embedded cluster is up (its starter runs first). */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 100) StartupEvent event) {
-        var credentials = login.getCredentials("store");
+        var credentials = login.getCredentials("monitor");
         probe = new ClusterProbe(settings.nodes(), "pagila", credentials.get("user"), credentials.get("password"),
                 Duration.ofSeconds(1));
         refresh();

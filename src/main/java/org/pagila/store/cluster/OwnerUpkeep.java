@@ -40,7 +40,7 @@ public class OwnerUpkeep {
                         settings.secretsFile());
                 return;
             }
-            Map<String, String> created = StaffPasswords.ensure(c, Secrets.load(settings.secretsFile()));
+            Map<String, String> created = StaffPasswords.ensure(c, Secrets.loadForStore(settings.secretsFile()));
             if (!created.isEmpty()) {
                 StringBuilder shown = new StringBuilder("\nStaff sign-in passwords (shown once; kept in ")
                         .append(settings.secretsFile()).append("):\n");

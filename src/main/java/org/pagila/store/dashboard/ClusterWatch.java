@@ -41,8 +41,9 @@ public class ClusterWatch {
     @Inject
     ClusterSettings settings;
 
+    /** Its own login (pg_monitor): the store's role pagila_app has no monitoring rights. */
     @Inject
-    ClusterCredentials.Store login;
+    ClusterCredentials.Monitor login;
 
     @Inject
     ClusterEvents events;
@@ -71,7 +72,7 @@ public class ClusterWatch {
     /** After the store's own view has started. */
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 200) StartupEvent event) {
         trends = new NodeTrends((int) Math.max(10, trendLength.toMillis() / Math.max(100, pollInterval.toMillis())));
-        var credentials = login.getCredentials("store");
+        var credentials = login.getCredentials("monitor");
         probe = new ReplicationDetails(settings.nodes(), credentials.get("user"), credentials.get("password"), Duration.ofSeconds(1));
         timer = Executors.newScheduledThreadPool(2, r -> {
             Thread thread = new Thread(r, "cluster-watch");

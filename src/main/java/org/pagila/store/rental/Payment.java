@@ -10,9 +10,11 @@ import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import org.hibernate.annotations.Immutable;
 
 /** A payment taken at the counter (rental fee or late fee). payment is partitioned by month; see V22. */
 @Entity
+@Immutable // inserted, never updated: the store's role may only INSERT into payment
 @Table(name = "payment")
 public class Payment extends PanacheEntityBase {
     @Id

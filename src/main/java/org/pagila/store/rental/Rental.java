@@ -10,7 +10,11 @@ import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
-/** A rental as the counter records it. Write model: mapped on the default (primary) persistence unit. */
+/**
+ * A rental as the counter records it. Write model: mapped on the default (primary) persistence unit. Only the
+ * return date ever changes, and the store's role may update that column alone (UPDATE (return_date)): the other
+ * columns are left out of Hibernate's UPDATE statement.
+ */
 @Entity
 @Table(name = "rental")
 public class Rental extends PanacheEntityBase {
@@ -20,18 +24,18 @@ public class Rental extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "rental_seq")
     public Integer id;
 
-    @Column(name = "rental_date")
+    @Column(name = "rental_date", updatable = false)
     public OffsetDateTime rentalDate;
 
-    @Column(name = "inventory_id")
+    @Column(name = "inventory_id", updatable = false)
     public Integer inventoryId;
 
-    @Column(name = "customer_id")
+    @Column(name = "customer_id", updatable = false)
     public Integer customerId;
 
     @Column(name = "return_date")
     public OffsetDateTime returnDate;
 
-    @Column(name = "staff_id")
+    @Column(name = "staff_id", updatable = false)
     public Integer staffId;
 }

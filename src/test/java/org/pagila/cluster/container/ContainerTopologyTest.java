@@ -112,6 +112,8 @@ class ContainerTopologyTest {
             String autoConf = standby.transport().run(List.of("cat", POSTGRES.dataDir() + "/postgresql.auto.conf"));
             assertTrue(autoConf.contains("primary_slot_name = '" + standby.name() + "_slot'") && autoConf.contains("host=primary"),
                     "pg_basebackup -R wrote the standby's upstream: " + autoConf);
+            assertTrue(autoConf.contains("passfile=") && !autoConf.contains("password="), "the replicator's password stays in the"
+                    + " password file, out of primary_conninfo: " + autoConf);
             assertTrue(control.isStandbyConfigured(standby), "standby.signal on " + standby.name());
         }
         write("primary", "after clone");

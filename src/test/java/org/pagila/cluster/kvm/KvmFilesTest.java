@@ -144,8 +144,9 @@ class KvmFilesTest {
         assertFalse(Files.exists(config.workDir()), "plan created " + config.workDir());
         List<String> order = List.of("libvirt network 'pagila'", "Ubuntu 24.04 cloud image", "SHA256SUMS", "golden image",
                 "node1: copy-on-write overlay", "node1: cloud-init seed", "node1: domain pagila-node1", "node3: domain pagila-node3",
-                "primary: settings", "primary: pg_hba.conf", "primary: physical replication slots node1_slot, node2_slot, node3_slot",
-                "node1: stop", "node1: empty the data directory",
+                "primary: settings", "listen_addresses='192.168.122.1'", "primary: pg_hba.conf",
+                "the superuser only from 192.168.122.1/32", "primary: physical replication slots node1_slot, node2_slot, node3_slot",
+                "node1: settings", "listen_addresses='192.168.122.101'", "node1: stop", "node1: empty the data directory",
                 "node1: /usr/lib/postgresql/17/bin/pg_basebackup -h 192.168.122.1 -p 5432 -U replicator -D /var/lib/postgresql/17/main -R -X stream -S node1_slot",
                 "node3: verify");
         int at = -1;

@@ -1,6 +1,8 @@
 package org.pagila.cluster.secrets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pagila.cluster.ClusterException;
 
-/** The secrets file: mode 600 from the first byte, no temporary files left, concurrent writers lose nothing. */
+/**
+ * The secrets files: mode 600 from the first byte, no temporary files left, concurrent writers lose nothing, and the
+ * tooling's logins kept apart from the file the store reads.
+ */
 class SecretsTest {
 
     @Test
@@ -23,10 +29,31 @@ class SecretsTest {
         Path file = dir.resolve("secrets.properties");
         Secrets first = Secrets.loadOrCreate(file);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Secrets.adminFile(file))));
         assertEquals(first.password(Secrets.SUPERUSER), Secrets.loadOrCreate(file).password(Secrets.SUPERUSER));
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("secrets.properties", "secrets.properties.lock"), files.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of("admin-secrets.properties", "admin-secrets.properties.lock", "secrets.properties", "secrets.properties.lock"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
         }
+    }
+
+    @Test
+    void theStoresFileNeverHoldsTheToolingsLogins(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("secrets.properties");
+        // a cluster made before the split: every password in the one file
+        Files.writeString(file, "postgres.password=old-super\nreplicator.password=old-repl\npagila_app.password=old-app\n"
+                + "patroni.rest.password=old-rest\nstaff.Mike.password=mike\n");
+        assertThrows(ClusterException.class, () -> Secrets.loadForStore(file).password(Secrets.SUPERUSER), "before the next up");
+        assertEquals("old-super", Secrets.load(file).password(Secrets.SUPERUSER), "the tooling still finds it before the next up");
+        Secrets upgraded = Secrets.loadOrCreate(file);
+        assertEquals("old-super", upgraded.password(Secrets.SUPERUSER), "kept, not regenerated");
+        assertEquals("old-rest", upgraded.get("patroni.rest.password"));
+        assertEquals("old-app", Secrets.loadForStore(file).password(Secrets.APP_USER));
+        String storeFile = Files.readString(file);
+        assertFalse(storeFile.contains("old-super") || storeFile.contains("old-repl") || storeFile.contains("old-rest"), storeFile);
+        assertTrue(storeFile.contains("staff.Mike.password=mike") && storeFile.contains(Secrets.OWNER_USER + ".password="), storeFile);
+        assertTrue(Files.readString(Secrets.adminFile(file)).contains("old-super"));
+        assertThrows(ClusterException.class, () -> Secrets.loadForStore(file).put("postgres.password", "x"));
     }
 
     @Test

@@ -72,6 +72,11 @@ class PatroniFailoverTest {
             cluster.members().start(old, cluster.secrets());
             HaTestSupport.await(Duration.ofSeconds(120), () -> streamingFrom(promoted).contains(old),
                     old + " streams from " + promoted + " again (pg_rewind by Patroni)");
+            try (Connection c = cluster.superuser(old, "postgres"); var s = c.createStatement(); var rs = s.executeQuery("SHOW primary_conninfo")) {
+                rs.next();
+                assertTrue(rs.getString(1).contains("passfile=") && !rs.getString(1).contains("password="),
+                        "Patroni keeps the replicator's password in its pgpass file, out of primary_conninfo: " + rs.getString(1));
+            }
             readOnlyPortBalancesOverStandbysOnly(promotedPort);
             assertEquals(0, catalog.errors(), "catalog errors across the failover: " + catalog.failures);
             assertTrue(catalog.requests() > 20, "the catalog was asked throughout: " + catalog.requests());

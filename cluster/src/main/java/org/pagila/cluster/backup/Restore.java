@@ -44,7 +44,7 @@ public final class Restore {
                                String target, Map<String, Long> counts, Duration took) {
         public String connectHint(Path secretsFile) {
             return "psql \"host=" + address.host() + " port=" + address.port() + " dbname=pagila user=" + Secrets.SUPERUSER
-                    + "\"   (password: " + Secrets.SUPERUSER + ".password in " + secretsFile + ")";
+                    + "\"   (password: " + Secrets.SUPERUSER + ".password in " + Secrets.adminFile(secretsFile) + ")";
         }
     }
 

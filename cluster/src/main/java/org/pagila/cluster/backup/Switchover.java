@@ -87,12 +87,12 @@ public final class Switchover {
         progress.step(primary.name() + " follows " + target.name() + "; the other standbys re-point");
         primary.writeFile("standby.signal", "");
         // port and name live in the node's settings file; postgresql.auto.conf holds only where it streams from
-        primary.writeFile("postgresql.auto.conf", ServerConfig.standbySettings(primary.node(), target.node(), secrets));
+        primary.writeFile("postgresql.auto.conf", ServerConfig.standbySettings(primary.node(), target.node()));
         primary.start();
         for (NodeStatus other : others) {
             LocalNode standby = new LocalNode(cluster.node(other.name()), secrets);
             try (Connection c = Sql.superuser(standby.address(), secrets, "postgres"); Statement s = c.createStatement()) {
-                for (String sql : ServerConfig.followStatements(standby.node(), target.node(), secrets)) {
+                for (String sql : ServerConfig.followStatements(standby.node(), target.node())) {
                     s.execute(sql);
                 }
             } catch (SQLException e) {

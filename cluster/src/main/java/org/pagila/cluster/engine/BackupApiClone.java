@@ -72,7 +72,7 @@ final class BackupApiClone {
         ServiceUser.own(target);
         standby.transport().writeFile(standby.layout().dataDir() + "/standby.signal", "");
         standby.transport().writeFile(standby.layout().dataDir() + "/postgresql.auto.conf",
-                ServerConfig.standbySettings(standby, primary, control.secrets()));
+                ServerConfig.standbySettings(standby, primary));
     }
 
     /** Copies a live data directory; files that vanish during the copy are expected (the backup covers them). */

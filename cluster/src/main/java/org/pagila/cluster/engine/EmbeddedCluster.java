@@ -50,14 +50,16 @@ public final class EmbeddedCluster {
         progress.detail(binaries().origin() + (ServiceUser.isRoot() ? "; servers run as user '" + ServiceUser.NAME + "'" : ""));
         List<Node> nodes = nodes();
         NodeControl control = new NodeControl(Secrets.loadOrCreate(settings.secretsFile()));
+        PagilaFiles pagila = new PagilaFiles(settings.pagilaDir(), progress);
+        Provisioning provisioning = new Provisioning(() -> control, LOOPBACK_CIDR, pagila, progress);
         if (nodes.stream().allMatch(control::isRunning)) {
-            progress.info("All four nodes already run; nothing to do.");
+            converge(nodes, control, provisioning);
+            progress.info("All four nodes already run; nothing to start.");
             progress.info("\n" + statusTable());
             return;
         }
         Bringup.Decision decision = Bringup.decide(nodes.stream().map(n -> facts(control, n)).toList());
-        Node primary = node(nodes, decision.primary().orElseThrow(() -> new ClusterException(
-                "No node can be the primary: all are standbys or fenced. See `status`; use `promote`, then `rejoin`.")));
+        Node primary = primaryOf(nodes, decision);
         Fence fence = new Fence(control, progress);
         for (String name : decision.leftDown()) {
             Node left = node(nodes, name);
@@ -67,8 +69,6 @@ public final class EmbeddedCluster {
             }
             progress.detail(name + " is fenced (a former primary): not started. Bring it back with `rejoin " + name + "`.");
         }
-        PagilaFiles pagila = new PagilaFiles(settings.pagilaDir(), progress);
-        Provisioning provisioning = new Provisioning(() -> control, LOOPBACK_CIDR, pagila, progress);
         List<Step> primarySteps = provisioning.primary(primary, nodes.stream().filter(n -> n != primary).toList());
 
         progress.step("primary: " + primary.name() + " " + primary.peerHost() + ":" + primary.peerPort());
@@ -85,6 +85,25 @@ public final class EmbeddedCluster {
         new Replication(control, progress).awaitCaughtUp(primary, standbys, Duration.ofSeconds(120));
         progress.info(String.format("Cluster up in %.1f s%n%n%s", Duration.between(started, Instant.now()).toMillis() / 1000.0,
                 statusTable()));
+    }
+
+    /**
+     * Nothing to start, but roles, access rules and password files converge, so a running cluster made by an older
+     * version is brought up to date. A cluster in trouble (a frozen node) is left as it is, as before.
+     */
+    private void converge(List<Node> nodes, NodeControl control, Provisioning provisioning) {
+        try {
+            Bringup.Decision decision = Bringup.decide(nodes.stream().map(n -> facts(control, n)).toList());
+            List<Node> standbys = decision.standbys().stream().map(name -> node(nodes, name)).toList();
+            new Plan(provisioning.converge(primaryOf(nodes, decision), standbys)).run(progress);
+        } catch (ClusterException e) {
+            progress.info("Roles and access rules not checked now: " + e.getMessage());
+        }
+    }
+
+    private static Node primaryOf(List<Node> nodes, Bringup.Decision decision) {
+        return node(nodes, decision.primary().orElseThrow(() -> new ClusterException(
+                "No node can be the primary: all are standbys or fenced. See `status`; use `promote`, then `rejoin`.")));
     }
 
     public void down() {
@@ -160,8 +179,16 @@ public final class EmbeddedCluster {
     }
 
     public List<NodeStatus> status() {
-        Secrets secrets = Secrets.load(settings.secretsFile());
-        try (ClusterProbe probe = new ClusterProbe(settings.nodes(), "postgres", Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER))) {
+        return status(Secrets.SUPERUSER, Secrets.load(settings.secretsFile()).password(Secrets.SUPERUSER));
+    }
+
+    /**
+     * The nodes' status as a given login sees it: the superuser (in database postgres) or the monitoring login
+     * (pg_monitor, which may connect to pagila only).
+     */
+    public List<NodeStatus> status(String user, String password) {
+        String database = user.equals(Secrets.SUPERUSER) ? "postgres" : "pagila";
+        try (ClusterProbe probe = new ClusterProbe(settings.nodes(), database, user, password)) {
             return probe.probe();
         }
     }

@@ -58,7 +58,7 @@ public record EmbeddedLayout(Path nodeDir, PostgresBinaries binaries, String hos
     }
 
     @Override
-    public String listenAddresses() {
+    public String listenAddresses(Node node) {
         return host;
     }
 
@@ -75,8 +75,9 @@ public record EmbeddedLayout(Path nodeDir, PostgresBinaries binaries, String hos
 
     @Override
     public String hbaDescription(String clientCidr) {
-        return "pg_hba.conf: postgres, " + Secrets.APP_USER + " and " + Secrets.REPLICATION_USER + " (replication only) from "
-                + clientCidr + " with scram-sha-256 (no local socket)";
+        return "pg_hba.conf: the store's roles (" + Secrets.APP_USER + ", " + Secrets.OWNER_USER + ", " + Secrets.MONITOR_USER
+                + " to pagila; " + Secrets.BACKUP_USER + " to postgres), " + Secrets.REWIND_USER + " (postgres) and " + Secrets.REPLICATION_USER
+                + " (replication only) from " + clientCidr + " with scram-sha-256 (no local socket)";
     }
 
     @Override

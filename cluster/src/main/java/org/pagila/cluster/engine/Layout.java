@@ -29,7 +29,8 @@ public interface Layout {
     /** The settings live inside the data directory: a clone overwrites them, so a standby writes its own after it. */
     boolean configInDataDir();
 
-    String listenAddresses();
+    /** listen_addresses of this node's server. */
+    String listenAddresses(Node node);
 
     /** The folder of the server's configuration files when it is not the data directory (Debian's /etc); backups copy it. */
     default java.util.Optional<String> configDir() {

@@ -11,17 +11,25 @@ import org.pagila.cluster.secrets.Secrets;
  * its configuration under /etc, its data under /var/lib/postgresql and pg_ctlcluster to control it (which hands
  * over to systemd where systemd runs). The VMs and the container image share this layout.
  */
-public record PackagedLayout(String version, int port, String archiveSettings) implements Layout {
+public record PackagedLayout(String version, int port, boolean listenOnOwnAddress, String archiveSettings) implements Layout {
     public static final String OS_USER = "postgres";
 
-    /** Without WAL archiving. */
+    /**
+     * Without WAL archiving, listening on every address ('*'): for containers, whose network namespace holds only
+     * their own interface (and whose address changes when a test reconnects them).
+     */
     public PackagedLayout(String version, int port) {
-        this(version, port, "");
+        this(version, port, false, "");
     }
 
     /** The same layout whose nodes archive WAL (the backup tooling's settings; paths as the nodes see them). */
     public PackagedLayout withArchiving(String settings) {
-        return new PackagedLayout(version, port, settings);
+        return new PackagedLayout(version, port, listenOnOwnAddress, settings);
+    }
+
+    /** The same layout listening on each node's own address only: the VMs and a primary on the host. */
+    public PackagedLayout listeningOnOwnAddress() {
+        return new PackagedLayout(version, port, true, archiveSettings);
     }
 
     @Override
@@ -93,8 +101,8 @@ public record PackagedLayout(String version, int port, String archiveSettings) i
     }
 
     @Override
-    public String listenAddresses() {
-        return "*";
+    public String listenAddresses(Node node) {
+        return listenOnOwnAddress ? node.peerHost() : "*";
     }
 
     @Override
@@ -114,8 +122,9 @@ public record PackagedLayout(String version, int port, String archiveSettings) i
 
     @Override
     public String hbaDescription(String clientCidr) {
-        return "pg_hba.conf: postgres by peer on the local socket; postgres, " + Secrets.APP_USER + " and "
-                + Secrets.REPLICATION_USER + " (replication only) from " + clientCidr + " with scram-sha-256";
+        return "pg_hba.conf: postgres by peer on the local socket; the store's roles (" + Secrets.APP_USER + ", " + Secrets.OWNER_USER
+                + ", " + Secrets.MONITOR_USER + " to pagila; " + Secrets.BACKUP_USER + " to postgres), " + Secrets.REWIND_USER
+                + " (postgres) and " + Secrets.REPLICATION_USER + " (replication only) from " + clientCidr + " with scram-sha-256";
     }
 
     /** pg_ctlcluster VERSION main ACTION [options]: run as root it goes through systemd where systemd runs. */

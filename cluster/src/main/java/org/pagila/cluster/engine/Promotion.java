@@ -69,7 +69,7 @@ public final class Promotion {
     public void follow(Node standby, Node primary) {
         control.jdbc(standby, c -> {
             try (Statement s = c.createStatement()) {
-                for (String statement : ServerConfig.followStatements(standby, primary, control.secrets())) {
+                for (String statement : ServerConfig.followStatements(standby, primary)) {
                     s.execute(statement);
                 }
             }

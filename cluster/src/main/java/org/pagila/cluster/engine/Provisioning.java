@@ -17,16 +17,24 @@ import org.pagila.cluster.secrets.Secrets;
 public final class Provisioning {
     private final Supplier<NodeControl> control;
     private final String clusterCidr;
+    private final String adminCidr;
     private final PagilaFiles pagila;
     private final Progress progress;
 
+    /** The superuser is admitted from the whole cluster subnet: containers, whose host reaches them through the bridge. */
+    public Provisioning(Supplier<NodeControl> control, String clusterCidr, PagilaFiles pagila, Progress progress) {
+        this(control, clusterCidr, clusterCidr, pagila, progress);
+    }
+
     /**
      * clusterCidr: the subnet the nodes (and this machine) connect from; pg_hba admits it and nothing else.
+     * adminCidr: where the superuser may connect from (the machine running the tooling), a part of clusterCidr.
      * control: asked only when a step runs, so a plan can be described before any secret exists.
      */
-    public Provisioning(Supplier<NodeControl> control, String clusterCidr, PagilaFiles pagila, Progress progress) {
+    public Provisioning(Supplier<NodeControl> control, String clusterCidr, String adminCidr, PagilaFiles pagila, Progress progress) {
         this.control = control;
         this.clusterCidr = clusterCidr;
+        this.adminCidr = adminCidr;
         this.pagila = pagila;
         this.progress = progress;
     }
@@ -39,15 +47,50 @@ public final class Provisioning {
         steps.add(Step.of(primary.name(), "start, or restart when the settings changed: " + String.join(" ", layout.ctl("restart")),
                 () -> startOrReload(primary)));
         steps.addAll(layout.passwordSteps(primary, this::secrets));
-        steps.add(Step.of(primary.name(), "role " + Secrets.REPLICATION_USER + " (REPLICATION LOGIN, scram-sha-256)",
-                () -> control().jdbc(primary, c -> Roles.createReplicationRole(c, secrets().password(Secrets.REPLICATION_USER)))));
+        steps.add(replicationRoles(primary));
         List<String> slots = standbys.stream().map(Node::slot).toList();
         steps.add(Step.of(primary.name(), "physical replication slots " + String.join(", ", slots),
                 () -> slotsExist(primary, slots), () -> ensureSlots(primary, slots)));
-        steps.add(Step.of(primary.name(), "database pagila: Pagila v" + PagilaFiles.VERSION + " (SHA-256 verified) and role "
-                        + Secrets.APP_USER + ", over JDBC from this machine",
-                () -> PagilaInstall.ensureLoaded(database -> control().connect(primary, database), pagila, secrets(), progress)));
+        steps.add(pagilaAndStoreRoles(primary));
         return steps;
+    }
+
+    /**
+     * For a cluster whose four nodes already run (`up` has no node to start): the idempotent steps that a newer version
+     * may have changed, so a cluster made by an older version converges without a restart: every node's pg_hba and
+     * password file (then a reload), the roles and their rights, and the standbys' primary_conninfo.
+     */
+    public List<Step> converge(Node primary, List<Node> standbys) {
+        List<Step> steps = new ArrayList<>();
+        for (Node node : concat(primary, standbys)) {
+            steps.addAll(configuration(node).subList(1, 3));
+            steps.add(Step.of(node.name(), "reload (pg_reload_conf)", () -> control().query(node, "SELECT pg_reload_conf()")));
+        }
+        steps.add(replicationRoles(primary));
+        steps.add(pagilaAndStoreRoles(primary));
+        for (Node standby : standbys) {
+            steps.add(conninfoWithoutPassword(standby, primary));
+        }
+        return steps;
+    }
+
+    private static List<Node> concat(Node first, List<Node> rest) {
+        List<Node> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+
+    private Step replicationRoles(Node primary) {
+        return Step.of(primary.name(), "roles " + Secrets.REPLICATION_USER + " (REPLICATION LOGIN, scram-sha-256) and "
+                        + Secrets.REWIND_USER + " (pg_rewind's source login: pg_ls_dir, pg_stat_file, pg_read_binary_file only)",
+                () -> control().jdbc(primary, c -> Roles.createReplicationRoles(c, secrets())));
+    }
+
+    private Step pagilaAndStoreRoles(Node primary) {
+        return Step.of(primary.name(), "database pagila: Pagila v" + PagilaFiles.VERSION + " (SHA-256 verified) and the store's"
+                        + " roles " + String.join(", ", Secrets.STORE_USERS) + " (none a superuser; " + Secrets.OWNER_USER
+                        + " owns schema public), over JDBC from this machine",
+                () -> PagilaInstall.ensureLoaded(database -> control().connect(primary, database), pagila, secrets(), progress));
     }
 
     /**
@@ -68,25 +111,34 @@ public final class Provisioning {
         }
         steps.add(Step.of(standby.name(), "start as a hot standby" + (CloneStep.usesBaseBackup(standby)
                 ? " (-R wrote standby.signal, primary_conninfo, primary_slot_name)" : ""), () -> startOrReload(standby)));
+        steps.add(conninfoWithoutPassword(standby, primary));
         steps.add(Step.of(standby.name(), "verify: pg_is_in_recovery() on " + standby.name() + ", streaming through an active "
                 + standby.slot() + " on " + primary.name(), () -> replication().awaitStreaming(primary, standby)));
         return steps;
+    }
+
+    /** A standby cloned by an older version carries the replicator's password in primary_conninfo: re-pointed in place. */
+    private Step conninfoWithoutPassword(Node standby, Node primary) {
+        return Step.of(standby.name(), "primary_conninfo names the password file (passfile=" + standby.layout().pgpassFile()
+                        + "), never the password",
+                () -> !control().query(standby, "SELECT current_setting('primary_conninfo')").contains("password="),
+                () -> new Promotion(control(), progress).follow(standby, primary));
     }
 
     /** Settings, pg_hba, password file: in this order. */
     private List<Step> configuration(Node node) {
         Layout layout = node.layout();
         return List.of(
-                Step.of(node.name(), "settings " + layout.settingsFile() + ": listen_addresses='" + layout.listenAddresses()
+                Step.of(node.name(), "settings " + layout.settingsFile() + ": listen_addresses='" + layout.listenAddresses(node)
                                 + "', wal_level=replica, max_wal_senders=10, max_replication_slots=10, hot_standby, wal_log_hints,"
                                 + " scram-sha-256, cluster_name='" + node.name() + "'",
                         () -> control().hasContent(node, layout.settingsFile(), ServerConfig.settings(node)),
                         () -> control().writeIfChanged(node, layout.settingsFile(), ServerConfig.settings(node))),
-                Step.of(node.name(), layout.hbaDescription(clusterCidr),
-                        () -> control().hasContent(node, layout.hbaFile(), ServerConfig.hba(layout, clusterCidr)),
-                        () -> control().writeIfChanged(node, layout.hbaFile(), ServerConfig.hba(layout, clusterCidr))),
+                Step.of(node.name(), layout.hbaDescription(clusterCidr) + "; the superuser only from " + adminCidr,
+                        () -> control().hasContent(node, layout.hbaFile(), ServerConfig.hba(layout, clusterCidr, adminCidr)),
+                        () -> control().writeIfChanged(node, layout.hbaFile(), ServerConfig.hba(layout, clusterCidr, adminCidr))),
                 Step.of(node.name(), layout.pgpassFile() + " for the " + osUser(layout) + " OS user (" + Secrets.REPLICATION_USER + ", "
-                                + Secrets.SUPERUSER + "; mode 600)",
+                                + Secrets.REWIND_USER + ", " + Secrets.SUPERUSER + "; mode 600): primary_conninfo names it as passfile",
                         () -> control().hasContent(node, layout.pgpassFile(), ServerConfig.pgpass(secrets())),
                         () -> control().writeIfChanged(node, layout.pgpassFile(), ServerConfig.pgpass(secrets()))));
     }

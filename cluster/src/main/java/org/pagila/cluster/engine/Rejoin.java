@@ -69,6 +69,6 @@ public final class Rejoin {
     private void configureAsStandby(Node node, Node primary) {
         node.transport().writeFile(node.layout().dataDir() + "/standby.signal", "");
         node.transport().writeFile(node.layout().dataDir() + "/postgresql.auto.conf",
-                ServerConfig.standbySettings(node, primary, control.secrets()));
+                ServerConfig.standbySettings(node, primary));
     }
 }

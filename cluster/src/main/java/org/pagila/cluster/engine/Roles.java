@@ -22,28 +22,27 @@ public final class Roles {
         return nodeName + "_slot";
     }
 
-    public static void createReplicationRole(Connection postgresDb, String password) throws SQLException {
+    /**
+     * The tooling's two logins besides the superuser: the replicator (REPLICATION, for streaming and clones) and the
+     * rewind role (pg_rewind's source login: the four file functions PostgreSQL documents for it, instead of a
+     * superuser reachable from every node). Function rights live in database postgres, where pg_rewind connects.
+     */
+    public static void createReplicationRoles(Connection postgresDb, Secrets secrets) throws SQLException {
         try (Statement s = postgresDb.createStatement()) {
-            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + Secrets.REPLICATION_USER + "') THEN "
-                    + "CREATE ROLE " + Secrets.REPLICATION_USER + " WITH REPLICATION LOGIN; END IF; END $$");
-            s.execute("ALTER ROLE " + Secrets.REPLICATION_USER + " WITH PASSWORD " + quote(password));
+            ensureLogin(s, Secrets.REPLICATION_USER, secrets.password(Secrets.REPLICATION_USER), "REPLICATION");
+            ensureLogin(s, Secrets.REWIND_USER, secrets.password(Secrets.REWIND_USER), "NOREPLICATION");
+            s.execute("GRANT EXECUTE ON FUNCTION pg_catalog.pg_ls_dir(text, boolean, boolean), pg_catalog.pg_stat_file(text, boolean),"
+                    + " pg_catalog.pg_read_binary_file(text), pg_catalog.pg_read_binary_file(text, bigint, bigint, boolean) TO "
+                    + Secrets.REWIND_USER);
         }
     }
 
-    /** The store's role: reads everything, writes only what the counter records, never a superuser. */
-    public static void createAppRole(Connection pagilaDb, String password) throws SQLException {
-        try (Statement s = pagilaDb.createStatement()) {
-            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + Secrets.APP_USER + "') THEN "
-                    + "CREATE ROLE " + Secrets.APP_USER + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE; END IF; END $$");
-            s.execute("ALTER ROLE " + Secrets.APP_USER + " WITH PASSWORD " + quote(password));
-            s.execute("GRANT CONNECT ON DATABASE " + currentDatabase(pagilaDb) + " TO " + Secrets.APP_USER);
-            s.execute("GRANT USAGE ON SCHEMA public TO " + Secrets.APP_USER);
-            s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + Secrets.APP_USER);
-            s.execute("GRANT INSERT, UPDATE ON public.rental, public.payment TO " + Secrets.APP_USER);
-            s.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + Secrets.APP_USER);
-            // Replication views (pg_stat_replication, slots) for the store's view of the cluster.
-            s.execute("GRANT pg_monitor TO " + Secrets.APP_USER);
-        }
+    /** A login role with this password and none of the superuser's powers; made if missing, corrected if not. */
+    static void ensureLogin(Statement s, String role, String password, String replication) throws SQLException {
+        s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                + "CREATE ROLE " + role + " WITH LOGIN; END IF; END $$");
+        s.execute("ALTER ROLE " + role + " WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS " + replication
+                + " PASSWORD " + quote(password));
     }
 
     public static void createSlot(Connection postgresDb, String slotName) throws SQLException {
@@ -107,12 +106,5 @@ public final class Roles {
 
     public static String quote(String literal) {
         return "'" + literal.replace("'", "''") + "'";
-    }
-
-    private static String currentDatabase(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT quote_ident(current_database())")) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 }

@@ -14,7 +14,7 @@ public final class ServerConfig {
     /** The settings file of one node: common settings, the layout's own, then the node's port and name. */
     public static String settings(Node node) {
         Layout layout = node.layout();
-        return common(layout.listenAddresses()) + layout.extraSettings()
+        return common(layout.listenAddresses(node)) + layout.extraSettings()
                 + "port = " + node.peerPort() + "\ncluster_name = '" + node.name() + "'\n";
     }
 
@@ -39,24 +39,34 @@ public final class ServerConfig {
                 """.formatted(listenAddresses);
     }
 
-    /** The superuser and the store connect to their databases; the replicator may only replicate. */
-    public static String hba(Layout layout, String clientCidr) {
+    /**
+     * Who may connect from where: the superuser only from adminCidr (the machine running the tooling), the store's
+     * logins to their own database, the replicator only to replicate, the rewind role only to database postgres.
+     */
+    public static String hba(Layout layout, String clientCidr, String adminCidr) {
         return layout.hbaPreamble() + """
-                # TYPE  DATABASE     USER         ADDRESS          METHOD
-                host    all          %1$s     %2$-16s scram-sha-256
-                host    pagila       %3$s   %2$-16s scram-sha-256
-                host    replication  %4$s   %2$-16s scram-sha-256
-                """.formatted(Secrets.SUPERUSER, clientCidr, Secrets.APP_USER, Secrets.REPLICATION_USER);
+                # TYPE  DATABASE     USER                                    ADDRESS          METHOD
+                host    all          %1$-39s %2$-16s scram-sha-256
+                host    pagila       %3$-39s %4$-16s scram-sha-256
+                host    postgres     %5$-39s %4$-16s scram-sha-256
+                host    replication  %6$-39s %4$-16s scram-sha-256
+                """.formatted(Secrets.SUPERUSER, adminCidr,
+                String.join(",", Secrets.APP_USER, Secrets.OWNER_USER, Secrets.MONITOR_USER), clientCidr,
+                String.join(",", Secrets.BACKUP_USER, Secrets.REWIND_USER), Secrets.REPLICATION_USER);
     }
 
+    /** The node's password file (mode 600): its standby's WAL receiver, pg_basebackup and pg_rewind read it. */
     public static String pgpass(Secrets secrets) {
-        return "*:*:*:" + Secrets.REPLICATION_USER + ":" + secrets.password(Secrets.REPLICATION_USER) + "\n"
-                + "*:*:*:" + Secrets.SUPERUSER + ":" + secrets.password(Secrets.SUPERUSER) + "\n";
+        StringBuilder lines = new StringBuilder();
+        for (String user : List.of(Secrets.REPLICATION_USER, Secrets.REWIND_USER, Secrets.SUPERUSER)) {
+            lines.append("*:*:*:").append(user).append(':').append(secrets.password(user)).append('\n');
+        }
+        return lines.toString();
     }
 
     /** postgresql.auto.conf of a standby: where it streams from, under which name, through which slot. */
-    public static String standbySettings(Node standby, Node primary, Secrets secrets) {
-        return "primary_conninfo = " + Roles.quote(conninfo(standby, primary, secrets)) + "\n"
+    public static String standbySettings(Node standby, Node primary) {
+        return "primary_conninfo = " + Roles.quote(conninfo(standby, primary)) + "\n"
                 + "primary_slot_name = " + Roles.quote(standby.slot()) + "\n";
     }
 
@@ -64,20 +74,24 @@ public final class ServerConfig {
      * Re-points a running standby at another primary without a restart (both settings reload since PostgreSQL 13);
      * it follows the new timeline by itself. One statement per element.
      */
-    public static List<String> followStatements(Node standby, Node primary, Secrets secrets) {
+    public static List<String> followStatements(Node standby, Node primary) {
         return List.of(
-                "ALTER SYSTEM SET primary_conninfo = " + Roles.quote(conninfo(standby, primary, secrets)),
+                "ALTER SYSTEM SET primary_conninfo = " + Roles.quote(conninfo(standby, primary)),
                 "ALTER SYSTEM SET primary_slot_name = " + Roles.quote(standby.slot()),
                 "SELECT pg_reload_conf()");
     }
 
-    static String conninfo(Node standby, Node primary, Secrets secrets) {
+    /**
+     * The replicator's password stays in the standby's own password file (passfile): anyone allowed to read settings
+     * (pg_read_all_settings, pg_monitor) sees primary_conninfo, so it must not carry the password.
+     */
+    static String conninfo(Node standby, Node primary) {
         return "host=" + primary.peerHost() + " port=" + primary.peerPort() + " user=" + Secrets.REPLICATION_USER
-                + " password=" + secrets.password(Secrets.REPLICATION_USER) + " application_name=" + standby.name();
+                + " passfile=" + standby.layout().pgpassFile() + " application_name=" + standby.name();
     }
 
-    /** pg_rewind's source: the new primary, as the superuser (password from the node's password file). */
+    /** pg_rewind's source: the new primary, as the rewind role (password from the node's password file). */
     static String rewindSource(Node primary) {
-        return "host=" + primary.peerHost() + " port=" + primary.peerPort() + " user=" + Secrets.SUPERUSER + " dbname=postgres";
+        return "host=" + primary.peerHost() + " port=" + primary.peerPort() + " user=" + Secrets.REWIND_USER + " dbname=postgres";
     }
 }

@@ -44,7 +44,10 @@ public record PatroniConfig(String scope, String member, String address, String 
                 socketDir, Secrets.APP_USER, hba(), WalArchive.ARCHIVE_MODE, archive.archiveCommand(), archive.archiveTimeout());
     }
 
-    /** The same rules at bootstrap (initdb) and afterwards: scram-sha-256 everywhere, the replicator may only replicate. */
+    /**
+     * The same rules at bootstrap (initdb) and afterwards: scram-sha-256 everywhere, the replicator may only replicate,
+     * the store's three logins (its reads and writes, the schema owner, the cluster poller) only to pagila.
+     */
     private String hba() {
         return String.join("\n",
                 "  pg_hba:",
@@ -52,7 +55,8 @@ public record PatroniConfig(String scope, String member, String address, String 
                 "    - host    all          %1$s         %4$s    scram-sha-256",
                 "    - host    pagila       %3$s    %4$s    scram-sha-256",
                 "    - host    replication  %2$s    %4$s    scram-sha-256")
-                .formatted(Secrets.SUPERUSER, Secrets.REPLICATION_USER, Secrets.APP_USER, clientNetwork);
+                .formatted(Secrets.SUPERUSER, Secrets.REPLICATION_USER,
+                        String.join(",", Secrets.APP_USER, Secrets.OWNER_USER, Secrets.MONITOR_USER), clientNetwork);
     }
 
     // %1$s scope, %2$s member, %3$s REST address:port, %4$s/%5$s REST login, %6$s etcd hosts, %7$d..%9$d timings, %10$s PostgreSQL address:port,

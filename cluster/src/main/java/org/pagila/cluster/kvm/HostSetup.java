@@ -74,11 +74,20 @@ final class HostSetup {
         LocalTransport local = LocalTransport.as(PackagedLayout.OS_USER);
         local.exec(List.of(pg.bin("psql"), "-X", "-q", "-p", String.valueOf(pg.port()), "-c", "DROP DATABASE IF EXISTS pagila WITH (FORCE)",
                 "-c", "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name LIKE '%\\_slot' AND NOT active",
-                "-c", "DROP ROLE IF EXISTS " + Secrets.APP_USER, "-c", "DROP ROLE IF EXISTS " + Secrets.REPLICATION_USER));
+                "-c", dropRoles()));
         local.execAdmin(List.of("rm", "-f", pg.settingsFile(), pg.pgpassFile()));
         local.execAdmin(List.of("mv", pg.hbaFile() + ".pagila-saved", pg.hbaFile()));
         local.execAdmin(pg.ctl("restart"));
         kvm.progress.info("host PostgreSQL " + kvm.config.postgresVersion() + ": database pagila, roles, slots and our settings removed,"
                 + " pg_hba.conf restored (the package stays installed)");
+    }
+
+    /** Our roles on the host's own server: their rights in database postgres go first (pagila is dropped already). */
+    private static String dropRoles() {
+        List<String> roles = new java.util.ArrayList<>(Secrets.STORE_USERS);
+        roles.add(Secrets.REPLICATION_USER);
+        roles.add(Secrets.REWIND_USER);
+        return "DO $$ DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname IN ('" + String.join("', '", roles)
+                + "') LOOP EXECUTE format('DROP OWNED BY %I', r); EXECUTE format('DROP ROLE %I', r); END LOOP; END $$";
     }
 }

@@ -41,7 +41,7 @@ final class KvmContext {
         this.ha = ha;
         this.libvirt = new Libvirt(config.libvirtUri());
         this.ledger = new ApplyLedger(config.workDir().resolve("state.properties"));
-        this.layout = new KvmBackup(config).layout();
+        this.layout = new KvmBackup(config).layout().listeningOnOwnAddress();
         this.network = config.networkName();
     }
 

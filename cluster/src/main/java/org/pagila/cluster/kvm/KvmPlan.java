@@ -98,6 +98,8 @@ final class KvmPlan {
     /** Secrets are created only when a step runs: a plan is described before any exist. */
     static Provisioning provisioning(KvmContext kvm) {
         PagilaFiles pagila = new PagilaFiles(PagilaFiles.dirFromEnvironment(), kvm.progress);
-        return new Provisioning(() -> new NodeControl(Secrets.loadOrCreate(kvm.secretsFile())), kvm.config.cidr(), pagila, kvm.progress);
+        // the superuser only from this host (the tooling and the store run here), never from the other VMs
+        return new Provisioning(() -> new NodeControl(Secrets.loadOrCreate(kvm.secretsFile())), kvm.config.cidr(),
+                kvm.config.hostAddress() + "/32", pagila, kvm.progress);
     }
 }

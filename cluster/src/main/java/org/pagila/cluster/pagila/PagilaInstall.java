@@ -11,12 +11,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
 import org.pagila.cluster.ClusterException;
-import org.pagila.cluster.engine.Roles;
+import org.pagila.cluster.engine.StoreRoles;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.secrets.Secrets;
 
 /**
- * Database pagila on a primary: created, loaded with the verified Pagila files and opened to the store's role,
+ * Database pagila on a primary: created, loaded with the verified Pagila files and handed to the store's roles,
  * unless a completed load is recorded there. Runs over JDBC, so it serves every kind of cluster.
  *
  * A completed load is recorded in pagila_cluster.load, in the same transaction as the data. That record, not a
@@ -69,9 +69,13 @@ public final class PagilaInstall {
                             + " load that broke off, remove it yourself (DROP DATABASE pagila, or `cluster/pagila-cluster"
                             + " destroy` for the whole cluster) and run again.");
                 }
-                Roles.createAppRole(c, secrets.password(Secrets.APP_USER));
+                try (Connection postgres = primary.open("postgres")) {
+                    StoreRoles.ensureLogins(postgres, secrets);
+                }
+                StoreRoles.ensurePagila(c);
             }
-            progress.detail("role " + Secrets.APP_USER + " (the store's login: no superuser, reads all, writes rental and payment)");
+            progress.detail("roles " + String.join(", ", Secrets.STORE_USERS) + " (none a superuser); schema public owned by "
+                    + Secrets.OWNER_USER);
             return outcome;
         } catch (SQLException | IOException e) {
             throw new ClusterException("Loading Pagila failed: " + e.getMessage(), e);

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -22,67 +23,152 @@ import org.pagila.cluster.Redaction;
 
 /**
  * Passwords generated at the first bring-up and kept beside the cluster (mode 600), never in the repository.
- * Every change is a read-modify-write under a lock (the store and the cluster command may both write) and lands
- * by renaming a complete temporary file, so a crash never leaves half a file or a file readable by others.
+ * Two files: {@code secrets.properties} holds what the store may know (its own logins and the staff passwords), and
+ * {@code admin-secrets.properties} beside it holds the tooling's logins (the superuser, the replicator, the rewind
+ * role, Patroni's REST password). The store reads only the first ({@link #loadForStore}); a store running apart from
+ * the tooling gets a copy of that file alone. Every change is a read-modify-write under a lock (the store and the
+ * cluster command may both write) and lands by renaming a complete temporary file, so a crash never leaves half a
+ * file or a file readable by others.
  */
 public final class Secrets {
     public static final String SUPERUSER = "postgres";
     public static final String REPLICATION_USER = "replicator";
+    /** pg_rewind's source login: the few file functions it calls, never a superuser. */
+    public static final String REWIND_USER = "pagila_rewind";
+    /** The store's login for what it serves: exactly the reads and the counter's writes. */
     public static final String APP_USER = "pagila_app";
+    /** Owns the pagila schema: migrations and upkeep (partitions, aggregates, staff credentials). */
+    public static final String OWNER_USER = "pagila_owner";
+    /** The store's cluster poller: pg_monitor, nothing in pagila's tables. */
+    public static final String MONITOR_USER = "pagila_monitor";
+    /** Base backups: pg_backup_start/stop, pg_switch_wal and CHECKPOINT, nothing else. */
+    public static final String BACKUP_USER = "pagila_backup";
+
+    /** The tooling's logins: kept in the admin file only. */
+    public static final List<String> ADMIN_USERS = List.of(SUPERUSER, REPLICATION_USER, REWIND_USER);
+    /** The store's logins: in the file the store reads. */
+    public static final List<String> STORE_USERS = List.of(APP_USER, OWNER_USER, MONITOR_USER, BACKUP_USER);
 
     /** File locks belong to the process: threads of this JVM take this one first. */
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
     private final Path file;
+    /** null: the store's view, which never reads the admin file. */
+    private final Path adminFile;
     private volatile Properties values;
+    private volatile Properties admin;
 
-    private Secrets(Path file, Properties values) {
+    private Secrets(Path file, Path adminFile, Properties values, Properties admin) {
         this.file = file;
+        this.adminFile = adminFile;
         this.values = values;
+        this.admin = admin;
         values.stringPropertyNames().forEach(key -> Redaction.register(values.getProperty(key)));
+        admin.stringPropertyNames().forEach(key -> Redaction.register(admin.getProperty(key)));
     }
 
+    /** The tooling's file beside the store's one. */
+    public static Path adminFile(Path file) {
+        return file.resolveSibling("admin-" + file.getFileName());
+    }
+
+    /** Whether a key belongs in the admin file (the tooling's logins and Patroni's REST password). */
+    static boolean isAdminKey(String key) {
+        return key.startsWith("patroni.") || ADMIN_USERS.stream().anyMatch(user -> key.equals(user + ".password"));
+    }
+
+    /**
+     * The tooling's load at `up`: creates missing passwords, and moves the tooling's logins out of the store's file
+     * of a cluster made by an older version (into the admin file first, so a crash in between loses nothing).
+     */
     public static Secrets loadOrCreate(Path file) {
-        Properties[] result = new Properties[1];
-        update(file, values -> {
-            for (String user : new String[] {SUPERUSER, REPLICATION_USER, APP_USER}) {
-                if (values.getProperty(user + ".password") == null) {
-                    values.setProperty(user + ".password", generate());
+        Path adminFile = adminFile(file);
+        Properties[] result = new Properties[2];
+        update(adminFile, adminValues -> {
+            Properties older = read(file);
+            for (String key : older.stringPropertyNames()) {
+                if (isAdminKey(key) && adminValues.getProperty(key) == null) {
+                    adminValues.setProperty(key, older.getProperty(key));
                 }
             }
+            ADMIN_USERS.forEach(user -> generateIfMissing(adminValues, user));
+            result[1] = adminValues;
+        });
+        update(file, values -> {
+            values.stringPropertyNames().stream().filter(Secrets::isAdminKey).toList().forEach(values::remove);
+            STORE_USERS.forEach(user -> generateIfMissing(values, user));
             result[0] = values;
         });
-        return new Secrets(file, result[0]);
+        return new Secrets(file, adminFile, result[0], result[1]);
     }
 
-    /** Reads an existing secrets file; fails if the cluster was never brought up. */
+    private static void generateIfMissing(Properties values, String user) {
+        if (values.getProperty(user + ".password") == null) {
+            values.setProperty(user + ".password", generate());
+        }
+    }
+
+    /** The tooling's read of an existing cluster's secrets (both files); fails if the cluster was never brought up. */
     public static Secrets load(Path file) {
+        requireExists(file);
+        Properties admin = read(adminFile(file));
+        Properties values = read(file);
+        // a cluster from before the split keeps the tooling's logins in the one file until its next `up`
+        values.stringPropertyNames().stream().filter(Secrets::isAdminKey)
+                .forEach(key -> admin.putIfAbsent(key, values.getProperty(key)));
+        return new Secrets(file, adminFile(file), values, admin);
+    }
+
+    /**
+     * What the store reads: its own logins and the staff passwords, never the tooling's (a file from before the
+     * split is read without them, too).
+     */
+    public static Secrets loadForStore(Path file) {
+        requireExists(file);
+        Properties values = read(file);
+        values.stringPropertyNames().stream().filter(Secrets::isAdminKey).toList().forEach(values::remove);
+        return new Secrets(file, null, values, new Properties());
+    }
+
+    private static void requireExists(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ClusterException("No cluster secrets at " + file + ": bring the cluster up first");
         }
-        return new Secrets(file, read(file));
     }
 
     public String password(String user) {
-        String value = values.getProperty(user + ".password");
+        String key = user + ".password";
+        if (adminFile == null && isAdminKey(key)) {
+            throw new ClusterException(user + " is the cluster tooling's login: the store never reads it");
+        }
+        String value = (isAdminKey(key) ? admin : values).getProperty(key);
         if (value == null) {
-            throw new ClusterException("No password for " + user + " in " + file);
+            throw new ClusterException("No password for " + user + " in " + (isAdminKey(key) ? adminFile : file)
+                    + ": run `cluster/pagila-cluster up` once with this version");
         }
         return value;
     }
 
     public void put(String key, String value) {
+        boolean forAdmin = isAdminKey(key);
+        if (forAdmin && adminFile == null) {
+            throw new ClusterException(key + " belongs to the cluster tooling: the store never writes it");
+        }
         Redaction.register(value);
         Properties[] result = new Properties[1];
-        update(file, current -> {
+        update(forAdmin ? adminFile : file, current -> {
             current.setProperty(key, value);
             result[0] = current;
         });
-        values = result[0];
+        if (forAdmin) {
+            admin = result[0];
+        } else {
+            values = result[0];
+        }
     }
 
     public String get(String key) {
-        return values.getProperty(key);
+        return (isAdminKey(key) ? admin : values).getProperty(key);
     }
 
     public static String generate() {
