@@ -44,8 +44,25 @@ public final class WalArchive {
                 set -u
                 src="$1"; name="$2"; dir='%2$s'
                 dest="$dir/$name"
+                # A segment of a timeline a later one has replaced (a history file names a higher timeline) may differ
+                # between nodes past the fork: each standby completed it with what it had received when it switched.
+                # The copy archived first is kept; no restore on the surviving timeline reads past the fork in it.
+                superseded() {
+                  case "$name" in *[!0-9A-F]*|"") return 1;; esac
+                  [ ${#name} -eq 24 ] || return 1
+                  tl=$(printf '%%d' "0x$(echo "$name" | cut -c1-8)")
+                  for h in "$dir"/*.history; do
+                    [ -e "$h" ] || continue
+                    [ "$(printf '%%d' "0x$(basename "$h" .history)")" -gt "$tl" ] && return 0
+                  done
+                  return 1
+                }
                 if [ -e "$dest" ]; then
                   cmp -s "$src" "$dest" && exit 0
+                  if superseded; then
+                    echo "archive-wal: $name differs from the archived copy past a timeline fork; keeping the archived one" >&2
+                    exit 0
+                  fi
                   echo "archive-wal: $dest exists with different content; not overwriting it" >&2
                   exit 1
                 fi
@@ -55,7 +72,7 @@ public final class WalArchive {
                 if ln "$tmp" "$dest" 2>/dev/null; then rm -f "$tmp"; sync "$dir"; exit 0; fi
                 rm -f "$tmp"
                 # lost a race with another node archiving the same file: fine if it is the same
-                cmp -s "$src" "$dest"
+                cmp -s "$src" "$dest" || superseded
                 """.formatted(SCRIPT, archiveDir.toString().replace("'", ""));
     }
 
