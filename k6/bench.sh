@@ -15,7 +15,8 @@
 # Settings (environment): DURATION (10s), CONNECTIONS (16), THREADS (2), GROW (10), BENCH_CLUSTER (bench),
 #   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, management ports +10),
 #   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder),
-#   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile).
+#   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile),
+#   STORE_JAVA_OPTS (the store's JVM options; default the README's, see "Performance").
 # Needs: wrk (apt-get install wrk), pgbench + psql (postgresql-client, e.g. postgresql-15), python3, a JDK 17.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +26,8 @@ duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-16}"
 threads="${THREADS:-2}"
 grow="${GROW:-10}"
+# The store's JVM options: README "Performance" (the store's memory) says why these.
+java_opts="${STORE_JAVA_OPTS--Xmx256m -XX:MetaspaceSize=128m -XX:+UseSerialGC}"
 export PAGILA_CLUSTER_NAME="${BENCH_CLUSTER:-bench}"
 export PAGILA_CLUSTER_HOSTS="${BENCH_HOSTS:-127.0.0.1:22432,127.0.0.1:22433,127.0.0.1:22434,127.0.0.1:22435}"
 port="${BENCH_PORT:-22080}"
@@ -72,7 +75,7 @@ cleanup() {
 trap cleanup EXIT
 
 say "load before: $(uptime)"
-record "{\"label\":\"machine\",\"cores\":$(nproc),\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"duration\":\"$duration\",\"connections\":$connections,\"threads\":$threads,\"grow\":$grow,\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\"}"
+record "{\"label\":\"machine\",\"cores\":$(nproc),\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"duration\":\"$duration\",\"connections\":$connections,\"threads\":$threads,\"grow\":$grow,\"java_opts\":\"$java_opts\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\"}"
 
 say "cluster '$PAGILA_CLUSTER_NAME' on $PAGILA_CLUSTER_HOSTS"
 cluster_up() { # a second try: on a loaded machine a node can miss the first role check's timeout
@@ -89,8 +92,9 @@ fi
 start_store() { # start_store PORT LOG [ENV...]: the packaged store; echoes its pid
   local p="$1" log="$2"
   shift 2
-  env "$@" QUARKUS_HTTP_PORT="$p" QUARKUS_MANAGEMENT_PORT=$((p + 10)) \
-    java -jar "$jar" > "$log" 2>&1 &
+  # no scheduled base backup: each store would take one at its start, in the middle of the measurements
+  env "$@" QUARKUS_HTTP_PORT="$p" QUARKUS_MANAGEMENT_PORT=$((p + 10)) PAGILA_BACKUP_EVERY=off \
+    java $java_opts -jar "$jar" > "$log" 2>&1 &
   echo $!
 }
 await_ready() { # await_ready PORT LOG

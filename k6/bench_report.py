@@ -153,7 +153,8 @@ lines = [
     f"Commit `{machine.get('commit')}`, {machine.get('cores')} cores, load average before {machine.get('load_before')} and after "
     f"{after.get('load_after')} (1, 5, 15 min; other work on the machine shares the cores), wrk `-t{machine.get('threads')} "
     f"-c{machine.get('connections')} -d{machine.get('duration')}` per measurement, run took {after.get('seconds')} s.",
-    "Store, the four PostgreSQL nodes and the load generator all run on this machine.", "",
+    "Store, the four PostgreSQL nodes and the load generator all run on this machine; the store's JVM options: "
+    f"`{machine.get('java_opts') or '(none)'}`.", "",
     "## Limits of this machine", "",
     "| what | figure |", "|---|---|",
     f"| `/q/health/live` (no database) | {fmt(live['rps'] if live else None)} req/s |",
