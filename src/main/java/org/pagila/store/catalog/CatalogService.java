@@ -24,8 +24,9 @@ import org.pagila.store.web.UserError;
 
 /**
  * Every catalog read, on the standby persistence unit, in one style: HQL (or Panache) into records, and one named
- * native query for full-text search. Each page is one round trip in the common case: a list carries its total in a
- * window count (a second query only for a page past the end), a film page is one row of the film_page view, the
+ * native query for full-text search. Each page is one round trip in the common case: a film list carries its total in
+ * a count subquery, an actor's films and search results in a window count (a second query only for a page past the
+ * end), a film page is one row of the film_page view, the
  * storefront is the precomputed storefront_shelf rows. The filter vocabulary (categories, languages) is reference
  * data that changes with a schema migration, not with traffic, so it is kept in memory for a minute.
  */
@@ -54,6 +55,7 @@ public class CatalogService {
         return known;
     }
 
+    /** Counted over film_category per category (size): a join ON MEMBER OF paired every category with every film. */
     public List<CategoryCount> categories() {
         return em.createQuery("""
                 SELECT new org.pagila.store.catalog.CatalogViews$CategoryCount(c.name, size(c.films))

@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.hibernate.exception.ConstraintViolationException;
@@ -21,8 +20,8 @@ import org.hibernate.exception.ConstraintViolationException;
  *
  * Few round trips on purpose: under load each statement is a wake-up of the database and of this thread on a busy
  * machine, and those waits, not the work, dominated a rental (issue 14: 15 round trips per rental gave 30 rentals/s).
- * A rental is now one query for everything it checks (customer, copy or film, the database's clock), the copy's pick
- * (SKIP LOCKED, for a film), two inserts and the commit; a return is one UPDATE ... RETURNING and the commit. The
+ * A rental is now one query for everything it checks (customer, copy or film, the database's clock) and, for a film,
+ * the copy's pick (SKIP LOCKED); two inserts and the commit; a return is one UPDATE ... RETURNING and the commit. The
  * checks that guard correctness are the database's: the partial unique index of V21 (one open rental per copy) and
  * the row lock of the UPDATE (a rental is returned once).
  */
@@ -122,34 +121,34 @@ public class RentalService {
 
     /**
      * Any copy of a film: the first free copy that no concurrent rental is taking, locked with SKIP LOCKED, so two
-     * staff renting the same film at once get different copies instead of one of them a conflict.
+     * staff renting the same film at once get different copies instead of one of them a conflict. The pick is a
+     * lateral subquery of the one query that also checks the customer and the film and takes the clock.
      */
     private RentalReceipt rentAnyCopy(StaffMember staff, int customerId, int filmId) {
         Tuple facts = single("""
                 SELECT c.customer_id AS customer, c.activebool AND c.active = 1 AS active, f.film_id, f.title,
-                       f.rental_rate, f.rental_duration, f.replacement_cost, now() AS now
+                       f.rental_rate, f.rental_duration, free.inventory_id AS copy, now() AS now
                 FROM (SELECT 1) one
                 LEFT JOIN customer c ON c.customer_id = ?1
-                LEFT JOIN film f ON f.film_id = ?2""", customerId, filmId).orElseThrow();
+                LEFT JOIN film f ON f.film_id = ?2
+                LEFT JOIN LATERAL (
+                    SELECT i.inventory_id FROM inventory i
+                    WHERE i.film_id = f.film_id AND i.store_id = ?3
+                      AND NOT EXISTS (SELECT FROM rental r WHERE r.inventory_id = i.inventory_id AND r.return_date IS NULL)
+                    ORDER BY i.inventory_id
+                    LIMIT 1 FOR UPDATE OF i SKIP LOCKED) free ON true""", customerId, filmId, staff.storeId()).orElseThrow();
         requireActiveCustomer(facts, customerId);
         if (facts.get("film_id") == null) {
             throw new RecordNotFound("There is no film " + filmId + ".");
         }
-        List<?> free = em.createNativeQuery("""
-                SELECT i.inventory_id FROM inventory i
-                WHERE i.film_id = ?1 AND i.store_id = ?2
-                  AND NOT EXISTS (SELECT FROM rental r WHERE r.inventory_id = i.inventory_id AND r.return_date IS NULL)
-                ORDER BY i.inventory_id
-                LIMIT 1 FOR UPDATE OF i SKIP LOCKED
-                """).setParameter(1, filmId).setParameter(2, staff.storeId()).getResultList();
-        if (free.isEmpty()) {
+        if (facts.get("copy") == null) {
             long stocked = ((Number) em.createNativeQuery("SELECT count(*) FROM inventory WHERE film_id = ?1 AND store_id = ?2")
                     .setParameter(1, filmId).setParameter(2, staff.storeId()).getSingleResult()).longValue();
             throw new RentalRefused(stocked == 0 ? facts.get("title") + " is not stocked at store " + staff.storeId() + "."
                     : "No copy of " + facts.get("title") + " is in stock at store " + staff.storeId() + ": all " + stocked
                     + " are out or being rented right now.");
         }
-        Copy copy = Copy.of(((Number) free.get(0)).intValue(), staff.storeId(), facts);
+        Copy copy = Copy.of(integer(facts, "copy"), staff.storeId(), facts);
         return insertRental(staff, customerId, copy, timestamp(facts.get("now")));
     }
 
