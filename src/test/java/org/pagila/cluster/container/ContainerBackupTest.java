@@ -133,7 +133,7 @@ class ContainerBackupTest {
 
     @Test
     void aBackupReadOverDockerExecRestoresToThePointBetweenTwoMarkerRentals() throws Exception {
-        BackupCluster cluster = BackupCluster.of(List.copyOf(nodes.values()), control.secrets());
+        BackupCluster cluster = BackupCluster.of(List.copyOf(nodes.values()), settings.cluster().secretsFile());
         long started = System.nanoTime();
         BackupInfo backup = new BaseBackup(cluster, settings, new Progress(System.out, 5)).take(Optional.empty());
         assertEquals("node1", backup.takenFrom(), "the streaming standby, read through docker exec");
