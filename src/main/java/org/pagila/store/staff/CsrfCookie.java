@@ -52,19 +52,16 @@ public class CsrfCookie {
     private void scope(RoutingContext rc) {
         // read from the raw header: the request's cookie jar is parsed once, at its first use, and must not see it
         boolean malformed = dropMalformed(rc);
-        if (malformed) {
-            // a form page's fresh token (same name and path) takes this one's place in the answer
-            rc.response().addCookie(cookies.expired(rc, name, path));
-        }
         rc.addHeadersEndHandler(v -> {
             if (SignInGate.openedSession(rc) || signedOut(rc)) {
                 rc.response().removeCookies(name, false);
                 rc.response().addCookie(cookies.expired(rc, name, path));
             } else if (!isFormPage(rc.normalizedPath()) || CLUSTER_PAGE.equals(rc.normalizedPath()) && SignInGate.sessionId(rc) == null) {
                 rc.response().removeCookies(name, false);
-                if (malformed) {
-                    rc.response().addCookie(cookies.expired(rc, name, path));
-                }
+            }
+            // the request's one was taken out: any cookie of this name now is the answer's fresh token (a form page)
+            if (malformed && rc.request().cookies(name).isEmpty()) {
+                rc.response().addCookie(cookies.expired(rc, name, path));
             }
         });
         rc.next();
