@@ -68,8 +68,8 @@ public class ClusterTool {
 
     List<String> command(List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // a short-lived tool: quick start, little memory; the same log manager as cluster/pagila-cluster
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                // a short-lived tool: quick start, one GC thread; the same log manager as cluster/pagila-cluster
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-cp", classpath()));
         var config = ConfigProvider.getConfig();
         settings(key -> config.getOptionalValue(key, String.class).filter(v -> !v.isBlank()))
