@@ -71,13 +71,28 @@ public class ScheduledBackups {
         return status;
     }
 
-    @Scheduled(identity = "pagila-backup", every = "{pagila.backup.every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = NotEmbedded.class)
+    /**
+     * Looks every {@code pagila.backup.check-every} whether a run is due, and only once the store has seen the cluster:
+     * at a first start the scheduler wakes while the embedded cluster is still being brought up, and a backup then
+     * would race the bring-up (and fail on the half-unpacked binaries).
+     */
+    @Scheduled(identity = "pagila-backup", every = "{pagila.backup.check-every}", delayed = "{pagila.backup.check-every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotScheduled.class)
+    void tick() {
+        if (clusterState.hasLooked()) {
+            run();
+        }
+    }
+
+    /** One run, if due: the newest kept backup is older than the interval (with "off", whenever called). */
     public void run() {
         if (!clusterState.isWritable()) {
+            boolean alreadySkipping = status().lastOutcome() == BackupRunStatus.Outcome.SKIPPED;
             status = status().finished(Instant.now(), BackupRunStatus.Outcome.SKIPPED, Optional.empty(),
                     "skipped: the cluster has no writable primary (" + clusterState.view().mode() + ")");
-            LOG.warn("Scheduled backup " + status.message());
+            if (!alreadySkipping) { // once per outage, not at every look
+                LOG.warn("Scheduled backup " + status.message());
+            }
             return;
         }
         BackupSettings settings = backupSettings(clusterSettings);
@@ -129,12 +144,14 @@ public class ScheduledBackups {
         }
     }
 
-    /** Only where the store knows the nodes: the cluster it runs itself, or a Patroni cluster on this machine. */
-    public static final class NotEmbedded implements Scheduled.SkipPredicate {
+    /** Off by configuration, or where the store does not know the nodes (neither its own cluster nor a local Patroni one). */
+    public static final class NotScheduled implements Scheduled.SkipPredicate {
         @Override
         public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
             var config = ConfigProvider.getConfig();
-            return !config.getOptionalValue("pagila.cluster.embedded", Boolean.class).orElse(true)
+            String every = config.getOptionalValue("pagila.backup.every", String.class).orElse("30m");
+            boolean off = every.equalsIgnoreCase("off") || every.equalsIgnoreCase("disabled");
+            return off || !config.getOptionalValue("pagila.cluster.embedded", Boolean.class).orElse(true)
                     && !config.getOptionalValue("pagila.cluster.ha", Boolean.class).orElse(false);
         }
     }

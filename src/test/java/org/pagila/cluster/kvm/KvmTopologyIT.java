@@ -67,7 +67,7 @@ class KvmTopologyIT {
             Instant applyStart = Instant.now();
             Shell.Result apply = vms.kvm(1800, "apply");
             recordBootTimes(apply.output());
-            assertEquals(0, apply.exitCode(), "kvm apply failed:\n" + apply.output() + consoles(vms));
+            assertEquals(0, apply.exitCode(), "kvm apply failed:\n" + apply.output() + consoles(vms) + postgresOnVms(vms));
             measured.put("apply end to end (boot 4 VMs, PostgreSQL, Pagila, 3 clones)", seconds(Duration.between(applyStart, Instant.now())));
             vms.qemuRssMib().forEach((domain, mib) -> measured.put("memory " + domain + " (qemu RSS)", mib + " MiB"));
 
@@ -209,6 +209,16 @@ class KvmTopologyIT {
             last = Math.max(last, Integer.parseInt(m.group(3)));
         }
         measured.put("boot all 4 VMs (started together, last one done)", last + " s");
+    }
+
+    /** What a failed apply leaves to read on the VMs before they are destroyed: the server's state, log and sockets. */
+    private static String postgresOnVms(KvmSandbox vms) {
+        StringBuilder out = new StringBuilder();
+        for (KvmConfig.Node node : vms.config().vms()) {
+            out.append("\n---- PostgreSQL on ").append(node.name()).append('\n').append(vms.admin(node.name(), "sh", "-c",
+                    "pg_lsclusters; ss -ltn; tail -n 30 /var/log/postgresql/postgresql-*-main.log").output());
+        }
+        return out.toString();
     }
 
     private static String consoles(KvmSandbox vms) {

@@ -18,6 +18,9 @@ public class FirstStartProfile extends OwnClusterProfile {
     protected Map<String, String> extraOverrides() {
         return Map.of(
                 "pagila.dir", "",
+                // The schedule on, looking every second: its first look must wait for the bring-up, never race it.
+                "pagila.backup.every", "30m",
+                "pagila.backup.check-every", "1s",
                 // The log records (with any stack trace) go to a file as well: the console handler writes past the
                 // transcript's copy of System.out.
                 "quarkus.log.file.enabled", "true",

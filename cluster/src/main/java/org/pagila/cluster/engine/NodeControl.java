@@ -103,9 +103,16 @@ public final class NodeControl {
 
     /** Reloads the configuration; restarts only when a changed setting needs it (pending_restart). */
     public void reloadOrRestart(Node node) {
-        // pg_file_settings reads the files now, as a reload would: a setting that only a restart applies shows an error
-        boolean restart = "t".equals(query(node, "SELECT EXISTS (SELECT FROM pg_file_settings WHERE error IS NOT NULL)"));
-        query(node, "SELECT pg_reload_conf()");
+        boolean restart;
+        try {
+            // pg_file_settings reads the files now, as a reload would: a setting that only a restart applies shows an error
+            restart = "t".equals(query(node, "SELECT EXISTS (SELECT FROM pg_file_settings WHERE error IS NOT NULL)"));
+            query(node, "SELECT pg_reload_conf()");
+        } catch (ClusterException unreachable) {
+            // Running, but not where our settings say it listens: a packaged server the OS started at boot with the
+            // package's defaults (listen_addresses='localhost'). Only a restart applies listen_addresses.
+            restart = true;
+        }
         if (restart) {
             Shell.Result result = control(node, node.layout().ctl("restart", "-m", "fast"));
             if (result.exitCode() != 0) {
