@@ -79,6 +79,9 @@ class PatroniFailoverTest {
             String patroniLog = java.nio.file.Files.readString(patroniLogFile).substring((int) logBefore);
             System.out.printf("[patroni] %s rejoining: %s%n", old, patroniLog.lines().filter(l -> l.contains("rewind")
                     || l.contains("primary_timeline") || l.contains("with leader")).toList());
+            // e.g. "running pg_rewind from dbname=postgres user=pagila_rewind host=127.0.0.1 port=..." when WAL diverged
+            assertTrue(patroniLog.lines().filter(l -> l.contains("running pg_rewind from dbname="))
+                    .allMatch(l -> l.contains(" user=pagila_rewind ")), "pg_rewind as the rewind login:\n" + patroniLog);
             for (String failed : List.of("Exception when working with leader", "Failed to rewind", "Can not use", "removing...")) {
                 assertFalse(patroniLog.contains(failed), old + "'s Patroni log says '" + failed + "':\n" + patroniLog);
             }
