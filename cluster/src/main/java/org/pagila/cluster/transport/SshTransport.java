@@ -56,11 +56,14 @@ public final class SshTransport implements NodeTransport {
     /**
      * ssh joins its arguments into one remote shell command line: each word is quoted for that shell. ConnectTimeout
      * also bounds the banner exchange: 30 s, because a VM under software emulation on a busy machine was seen to
-     * need more than 10 s for it (KvmTopologyIT, load average 45 on 2 cores).
+     * need more than 10 s for it (KvmTopologyIT, load average 45 on 2 cores). The commands to one VM share one
+     * connection (ControlMaster, kept 2 minutes after the last use): an apply runs dozens of short commands per VM,
+     * and under software emulation each new connection's key exchange cost the VM seconds of CPU.
      */
     public List<String> ssh(List<String> remoteCommand) {
         return List.of("ssh", "-i", identity.toString(), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
                 "-o", "ConnectTimeout=30", "-o", "UserKnownHostsFile=" + identity.resolveSibling("known_hosts"),
+                "-o", "ControlMaster=auto", "-o", "ControlPath=" + identity.resolveSibling("ssh-%C"), "-o", "ControlPersist=120",
                 user + "@" + host, NodeTransport.quote(remoteCommand));
     }
 }
