@@ -19,9 +19,10 @@ import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Progress;
 
 /**
- * In dev mode and in the tests the store brings its own cluster up before it serves anything, with the same
- * code as `cluster/pagila-cluster up`. Off (pagila.cluster.embedded=false) when the store runs against
- * containers or VMs. Then the store's schema migrations are applied, in every mode.
+ * In dev mode and in the tests the store brings its own cluster up before it serves anything: it runs
+ * `cluster/pagila-cluster up` in a JVM of its own ({@link ClusterTool}) and prints its progress as it comes, so the
+ * tooling's secrets (the superuser's password) never enter the store's process. Off (pagila.cluster.embedded=false)
+ * when the store runs against containers or VMs. Then the store's schema migrations are applied, in every mode.
  */
 @ApplicationScoped
 public class EmbeddedClusterStarter {
@@ -52,17 +53,20 @@ public class EmbeddedClusterStarter {
     OwnerUpkeep ownerUpkeep;
 
     @Inject
+    ClusterTool tool;
+
+    @Inject
     @Any
     Instance<AgroalDataSource> pools;
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, ClusterSettings settings) {
         embedded = embedded && !ha;
         if (embedded) {
-            EmbeddedCluster cluster = new EmbeddedCluster(settings, new Progress(System.out, 7));
             if (recreate) {
-                cluster.destroy();
+                // stops the nodes and deletes the folder: no password needed, so in this process
+                new EmbeddedCluster(settings, new Progress(System.out, 1)).destroy();
             }
-            cluster.up();
+            tool.run(System.out::println, "up");
             // Hibernate opens connections while booting, before this event; if they went to a cluster that up()
             // just replaced (recreate) or restarted, they are dead: start every pool afresh.
             pools.forEach(pool -> pool.flush(AgroalDataSource.FlushMode.ALL));

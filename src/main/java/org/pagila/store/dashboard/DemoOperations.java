@@ -2,20 +2,19 @@ package org.pagila.store.dashboard;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.Progress;
-import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.ha.HaSettings;
 import org.pagila.cluster.ha.PatroniCluster;
-import org.pagila.cluster.ha.HaCli;
+import org.pagila.store.cluster.ClusterTool;
 
 /**
  * The one place the demo controls reach into the cluster tooling, so that when the tooling's classes move only this
@@ -32,7 +31,7 @@ public class DemoOperations {
     public enum Local { NONE, EMBEDDED, PATRONI }
 
     @Inject
-    ClusterSettings settings;
+    ClusterTool tool;
 
     @ConfigProperty(name = "pagila.cluster.embedded", defaultValue = "true")
     boolean embedded;
@@ -68,42 +67,40 @@ public class DemoOperations {
     /** Serialised: two promotions at once would be a split brain of our own making. */
     public synchronized String run(Action action, Optional<String> node) {
         if (!offers(action)) {
-            throw new ClusterException("No '" + action.name().toLowerCase() + "' for this cluster");
+            throw new ClusterException("No '" + action.name().toLowerCase(Locale.ROOT) + "' for this cluster");
         }
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Progress progress = new Progress(new PrintStream(printed, true, StandardCharsets.UTF_8), 2);
-        String said = local() == Local.PATRONI ? patroni(new PatroniCluster(haSettings(), progress), action, node)
-                : embedded(new EmbeddedCluster(settings, progress), action, node);
-        return (printed.toString(StandardCharsets.UTF_8) + said).replaceAll("\\[pagila-cluster +[0-9.]+s\\] ", "").strip();
+        StringBuilder printed = new StringBuilder();
+        String said = local() == Local.PATRONI ? patroni(action, node, line -> printed.append(line).append('\n'))
+                : tool(action.name().toLowerCase(Locale.ROOT), node, line -> printed.append(line).append('\n'));
+        return (printed + said).replaceAll("\\[pagila-cluster +[0-9.]+s\\] ", "").strip();
     }
 
-    private static String embedded(EmbeddedCluster cluster, Action action, Optional<String> node) {
-        switch (action) {
-            case KILL -> cluster.kill(node.orElseThrow());
-            case FREEZE -> cluster.freeze(node.orElseThrow());
-            case THAW -> cluster.thaw(node.orElseThrow());
-            case PROMOTE -> cluster.promote(node);
-            case REJOIN -> cluster.rejoin(node.orElseThrow());
-            case CRASH -> throw new IllegalStateException("crash is Patroni's");
-        }
+    /**
+     * The embedded cluster's controls, and Patroni's promote and rejoin, need the tooling's logins (the superuser,
+     * Patroni's REST password, patroni.yml): the cluster tool runs them in its own process, never this one.
+     */
+    private String tool(String verb, Optional<String> node, Consumer<String> printed, String... more) {
+        List<String> args = new ArrayList<>(List.of(verb));
+        node.ifPresent(args::add);
+        args.addAll(List.of(more));
+        tool.run(printed, args.toArray(String[]::new));
         return "";
     }
 
     /** As `cluster/pagila-cluster crash|kill|start|promote` do on a Patroni cluster; never behind Patroni's back. */
-    private static String patroni(PatroniCluster cluster, Action action, Optional<String> node) {
+    private String patroni(Action action, Optional<String> node, Consumer<String> printed) {
+        PatroniCluster cluster = new PatroniCluster(haSettings(), Progress.quiet());
         return switch (action) {
+            // signals to this machine's processes: no login needed
             case CRASH -> node.get() + " crashed (SIGKILL to " + cluster.members().crash(node.get()).size()
                     + " processes: Patroni, postmaster, backends); a leader's key expires within ttl ("
                     + cluster.settings().timings().ttl() + " s), then Patroni promotes a standby";
             case KILL -> cluster.members().killPostgres(node.get())
                     .map(pid -> node.get() + ": PostgreSQL killed (postmaster " + pid + "); its Patroni restarts it in place")
                     .orElse(node.get() + ": PostgreSQL was not running");
-            case REJOIN -> {
-                // returns at once: the timeline says when it streams (a former primary is rewound first)
-                cluster.members().start(node.get(), cluster.secrets());
-                yield node.get() + ": Patroni started; it rejoins as a standby of the leader";
-            }
-            case PROMOTE -> cluster.rest().failover(node.orElseGet(() -> HaCli.bestCandidate(cluster)));
+            // returns at once: the timeline says when it streams (a former primary is rewound first)
+            case REJOIN -> tool("start", node, printed, "--no-wait");
+            case PROMOTE -> tool("promote", node, printed);
             case FREEZE, THAW -> throw new IllegalStateException("not offered under Patroni");
         };
     }

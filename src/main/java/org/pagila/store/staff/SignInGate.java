@@ -3,7 +3,6 @@ package org.pagila.store.staff;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -39,8 +38,8 @@ public class SignInGate {
     @ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "pagila-staff")
     String formCookie;
 
-    @ConfigProperty(name = "pagila.http.secure-cookies", defaultValue = "false")
-    boolean secureCookies;
+    @Inject
+    StoreCookies cookies;
 
     void register(@Observes Filters filters) {
         filters.register(this::gate, SecurityHandlerPriorities.AUTHENTICATION + 10);
@@ -81,7 +80,7 @@ public class SignInGate {
             }
             String session = rc.get(NEW_SESSION);
             if (session != null) {
-                rc.response().addCookie(cookie(rc, StaffSessions.COOKIE, session)); // no Max-Age: ends with the browser
+                rc.response().addCookie(cookies.of(rc, StaffSessions.COOKIE, session, "/")); // no Max-Age: ends with the browser
             }
         });
         rc.next();
@@ -116,11 +115,6 @@ public class SignInGate {
     public static String tooMany(long seconds) {
         return "Too many failed sign-ins from this address or for this username. Please wait " + seconds
                 + " seconds before trying again.";
-    }
-
-    private Cookie cookie(RoutingContext rc, String name, String value) {
-        return Cookie.cookie(name, value).setPath("/").setHttpOnly(true).setSecure(secureCookies || rc.request().isSSL())
-                .setSameSite(CookieSameSite.STRICT);
     }
 
     static boolean isFormSignIn(RoutingContext rc) {

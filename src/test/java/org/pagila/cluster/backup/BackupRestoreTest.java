@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.probe.NodeStatus;
+import org.pagila.cluster.secrets.HiddenAdminFile;
+import org.pagila.cluster.secrets.Secrets;
 
 /**
  * Backups on a real cluster: a point-in-time restore between two marker rentals, refusal of a corrupted backup
@@ -186,6 +189,34 @@ class BackupRestoreTest {
         assertTrue(CLUSTER.log.toString().contains("retention: pruned"), "retention pruned WAL");
         RestoreWindow window = new BackupCatalog(SETTINGS).window().orElseThrow();
         assertEquals(second.endTime(), window.fromTime(), "the window starts at the oldest kept backup");
+    }
+
+    @Test
+    @Order(7)
+    void aBackupLogsInAsTheBackupRoleAndNeedsNoSuperuserPassword() throws Exception {
+        BackupCluster given = BackupCluster.of(CLUSTER.cluster());
+        ClusterException superuser = assertThrows(ClusterException.class, () -> given.logins().password(Secrets.SUPERUSER));
+        assertTrue(superuser.getMessage().contains("never reads it"), superuser.getMessage());
+        BackupInfo backup;
+        try (HiddenAdminFile hidden = HiddenAdminFile.of(CLUSTER.settings.secretsFile())) {
+            backup = new BaseBackup(given, SETTINGS, CLUSTER.progress()).take(Optional.empty());
+        }
+        assertTrue(backup.verified(), "taken with only the monitor's and the backup role's logins, no admin file: " + backup);
+
+        // it does log in as pagila_backup: give it a wrong password for that login and the backup fails naming it
+        Path wrong = Files.createTempDirectory("backup-logins").resolve("secrets.properties");
+        Properties logins = new Properties();
+        try (var in = Files.newBufferedReader(CLUSTER.settings.secretsFile(), java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            logins.load(in);
+        }
+        logins.setProperty(Secrets.BACKUP_USER + ".password", "not-" + logins.getProperty(Secrets.BACKUP_USER + ".password"));
+        try (var out = Files.newBufferedWriter(wrong, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            logins.store(out, null);
+        }
+        ClusterException refused = assertThrows(ClusterException.class, () -> new BaseBackup(
+                BackupCluster.of(CLUSTER.cluster().nodes(), wrong), SETTINGS, CLUSTER.progress()).take(Optional.empty()));
+        assertTrue(refused.getMessage().contains("password authentication failed for user \"" + Secrets.BACKUP_USER + "\""),
+                refused.getMessage());
     }
 
     /** Entry names of a backup's tar.gz. */

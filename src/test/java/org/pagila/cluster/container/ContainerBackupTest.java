@@ -43,6 +43,7 @@ import org.pagila.cluster.engine.PackagedLayout;
 import org.pagila.cluster.engine.Plan;
 import org.pagila.cluster.engine.Provisioning;
 import org.pagila.cluster.pagila.PagilaFiles;
+import org.pagila.cluster.secrets.HiddenAdminFile;
 import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.transport.DockerExecTransport;
 import org.testcontainers.containers.GenericContainer;
@@ -133,9 +134,13 @@ class ContainerBackupTest {
 
     @Test
     void aBackupReadOverDockerExecRestoresToThePointBetweenTwoMarkerRentals() throws Exception {
-        BackupCluster cluster = BackupCluster.of(List.copyOf(nodes.values()), control.secrets());
+        BackupCluster cluster = BackupCluster.of(List.copyOf(nodes.values()), settings.cluster().secretsFile());
         long started = System.nanoTime();
-        BackupInfo backup = new BaseBackup(cluster, settings, new Progress(System.out, 5)).take(Optional.empty());
+        BackupInfo backup;
+        // over docker exec too: the monitor and the backup role only, the tooling's file is not even there
+        try (HiddenAdminFile hidden = HiddenAdminFile.of(settings.cluster().secretsFile())) {
+            backup = new BaseBackup(cluster, settings, new Progress(System.out, 5)).take(Optional.empty());
+        }
         assertEquals("node1", backup.takenFrom(), "the streaming standby, read through docker exec");
         assertTrue(backup.verified(), backup.verification().toString());
         System.out.printf(java.util.Locale.ROOT, "[container-backup] backup %s from %s over docker exec: %,d files, %.1f MB read, %.1f MB compressed, %.1f s%n",

@@ -75,10 +75,17 @@ class HaFilesTest {
         assertEquals(List.of("host replication replicator 127.0.0.1/32 scram-sha-256"),
                 hba.stream().filter(line -> line.contains("replicator")).toList(), "the replicator may only replicate");
         assertEquals("off", yml.path("watchdog").path("mode").asText());
-        // what Patroni 3.0.2's validator asks for, without changing what runs: the same rules at bootstrap, and
-        // pg_rewind as the superuser (Patroni creates no rewind role when the two logins are equal)
+        // the same rules at bootstrap (Patroni 3.0.2's validator asks for them) and afterwards
         assertEquals(pg.path("pg_hba"), yml.path("bootstrap").path("pg_hba"));
-        assertEquals(pg.path("authentication").path("superuser"), pg.path("authentication").path("rewind"));
+        // pg_rewind as the rewind login (Patroni makes it at bootstrap with the four file functions), never the superuser
+        assertEquals(Secrets.REWIND_USER, pg.path("authentication").path("rewind").path("username").asText());
+        assertEquals(secrets.password(Secrets.REWIND_USER), pg.path("authentication").path("rewind").path("password").asText());
+        assertEquals(List.of("host postgres pagila_backup,pagila_rewind 127.0.0.1/32 scram-sha-256"),
+                hba.stream().filter(line -> line.contains("rewind") || line.contains("backup")).toList(),
+                "backups and pg_rewind reach database postgres only");
+        assertEquals(List.of("local all postgres scram-sha-256", "host all postgres 127.0.0.1/32 scram-sha-256"),
+                hba.stream().filter(line -> line.contains(" postgres ") && !line.startsWith("host postgres")).toList(),
+                "the superuser: the socket and this machine only");
         JsonNode parameters = pg.path("parameters");
         assertEquals("always", parameters.path("archive_mode").asText(), "every member archives, whatever its role");
         assertEquals(home.resolve("unit/backups/archive-wal.sh") + " \"%p\" \"%f\"", parameters.path("archive_command").asText());

@@ -94,11 +94,22 @@ class KvmHaFilesTest {
         HaSettings local = HaSettings.from(key -> Optional.ofNullable(Map.of("pagila.cluster.home", dir.toString()).get(key)));
         JsonNode vm = new YAMLMapper().readTree(files.patroniConfig(CONFIG.node("node2"), secrets));
         JsonNode loopback = new YAMLMapper().readTree(PatroniConfig.of(local, "node2", secrets).render());
-        assertEquals(hba(loopback).stream().map(l -> l.replace("127.0.0.1/32", "192.168.122.0/24")).toList(), hba(vm));
+        // the superuser's rules name single addresses: the member itself (Patroni) and the host (the tooling), never
+        // the /24, as without --ha; every other rule is the loopback profile's with the VMs' network
+        List<String> superuser = List.of("local all postgres scram-sha-256", "host all postgres 192.168.122.102/32 scram-sha-256",
+                "host all postgres 192.168.122.1/32 scram-sha-256");
+        assertEquals(superuser, hba(vm).stream().filter(l -> l.matches("(local|host) all postgres .*")).toList());
+        assertEquals(hba(loopback).stream().filter(l -> !l.matches("(local|host) all postgres .*"))
+                .map(l -> l.replace("127.0.0.1/32", "192.168.122.0/24")).toList(),
+                hba(vm).stream().filter(l -> !superuser.contains(l)).toList());
         assertEquals(loopback.path("bootstrap").path("dcs").path("postgresql"), vm.path("bootstrap").path("dcs").path("postgresql"));
         assertEquals(loopback.path("postgresql").path("authentication"), vm.path("postgresql").path("authentication"));
+        assertEquals(Secrets.REWIND_USER, vm.path("postgresql").path("authentication").path("rewind").path("username").asText(),
+                "Patroni rewinds as the rewind login, so no member needs the superuser of another");
         assertEquals(List.of("host replication replicator 192.168.122.0/24 scram-sha-256"),
                 hba(vm).stream().filter(l -> l.contains("replicator")).toList(), "the replicator may only replicate");
+        assertEquals(List.of("host postgres pagila_backup,pagila_rewind 192.168.122.0/24 scram-sha-256"),
+                hba(vm).stream().filter(l -> l.contains("pagila_rewind")).toList(), "backups and pg_rewind: database postgres only");
     }
 
     @Test

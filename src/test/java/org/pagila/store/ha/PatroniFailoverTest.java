@@ -2,6 +2,7 @@ package org.pagila.store.ha;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,9 +70,28 @@ class PatroniFailoverTest {
             HaTestSupport.await(Duration.ofSeconds(10), () -> viaHaproxy(cluster.settings().readWritePort()).equals(promotedPort + "/f"),
                     "HAProxy read-write port reaches " + promoted);
 
+            java.nio.file.Path patroniLogFile = cluster.members().patroni(old).logFile();
+            long logBefore = java.nio.file.Files.isRegularFile(patroniLogFile) ? java.nio.file.Files.size(patroniLogFile) : 0;
             cluster.members().start(old, cluster.secrets());
             HaTestSupport.await(Duration.ofSeconds(120), () -> streamingFrom(promoted).contains(old),
                     old + " streams from " + promoted + " again (pg_rewind by Patroni)");
+            // Patroni checks the leader and rewinds as pagila_rewind (authentication.rewind), never as the superuser
+            String patroniLog = java.nio.file.Files.readString(patroniLogFile).substring((int) logBefore);
+            System.out.printf("[patroni] %s rejoining: %s%n", old, patroniLog.lines().filter(l -> l.contains("rewind")
+                    || l.contains("primary_timeline") || l.contains("with leader")).toList());
+            // e.g. "running pg_rewind from dbname=postgres user=pagila_rewind host=127.0.0.1 port=..." when WAL diverged
+            assertTrue(patroniLog.lines().filter(l -> l.contains("running pg_rewind from dbname="))
+                    .allMatch(l -> l.contains(" user=pagila_rewind ")), "pg_rewind as the rewind login:\n" + patroniLog);
+            for (String failed : List.of("Exception when working with leader", "Failed to rewind", "Can not use", "removing...")) {
+                assertFalse(patroniLog.contains(failed), old + "'s Patroni log says '" + failed + "':\n" + patroniLog);
+            }
+            try (Connection c = cluster.superuser(promoted, "postgres"); var s = c.createStatement(); var rs = s.executeQuery(
+                    "SELECT rolsuper, has_function_privilege(oid, 'pg_read_binary_file(text)', 'EXECUTE') FROM pg_roles"
+                            + " WHERE rolname = 'pagila_rewind'")) {
+                assertTrue(rs.next(), "Patroni made the rewind login");
+                assertFalse(rs.getBoolean(1), "pagila_rewind is no superuser");
+                assertTrue(rs.getBoolean(2), "pagila_rewind may read files for pg_rewind");
+            }
             try (Connection c = cluster.superuser(old, "postgres"); var s = c.createStatement(); var rs = s.executeQuery("SHOW primary_conninfo")) {
                 rs.next();
                 assertTrue(rs.getString(1).contains("passfile=") && !rs.getString(1).contains("password="),

@@ -1,5 +1,6 @@
 package org.pagila.cluster.backup;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.engine.EmbeddedCluster;
@@ -10,24 +11,27 @@ import org.pagila.cluster.secrets.Secrets;
 
 /**
  * What a backup needs from a cluster, whoever runs it: the nodes' roles and lag (to choose the source), each node as
- * the engine reaches it (transport and layout: where its data directory is and how to read it), and the superuser's
- * password. The embedded cluster, containers and VMs answer from the engine's probe; a Patroni cluster answers from
- * Patroni's view, so a backup never starts while Patroni and the servers disagree about who leads.
+ * the engine reaches it (transport and layout: where its data directory is and how to read it), and the two logins a
+ * backup uses, never the superuser: {@code pagila_monitor} (pg_monitor) sees the roles and lag, {@code pagila_backup}
+ * runs the low-level backup API. The embedded cluster, containers and VMs answer from the engine's probe; a Patroni
+ * cluster answers from Patroni's view, so a backup never starts while Patroni and the servers disagree about who leads.
  */
 public interface BackupCluster {
+    /** As the monitoring login, in database pagila (the only one it may connect to). */
     List<NodeStatus> status();
 
     Node node(String name);
 
-    Secrets secrets();
+    /** {@link Secrets#BACKUP_LOGINS} only ({@link Secrets#loadForBackup}): asking it for the superuser fails. */
+    Secrets logins();
 
     /** Engine nodes probed over JDBC: the embedded cluster, the containers, the VMs. */
-    static BackupCluster of(List<Node> nodes, Secrets secrets) {
+    static BackupCluster of(List<Node> nodes, Secrets logins) {
         return new BackupCluster() {
             @Override
             public List<NodeStatus> status() {
-                try (ClusterProbe probe = new ClusterProbe(nodes.stream().map(n -> n.client().get()).toList(), "postgres",
-                        Secrets.SUPERUSER, secrets.password(Secrets.SUPERUSER))) {
+                try (ClusterProbe probe = new ClusterProbe(nodes.stream().map(n -> n.client().get()).toList(), "pagila",
+                        Secrets.MONITOR_USER, logins.password(Secrets.MONITOR_USER))) {
                     return probe.probe();
                 }
             }
@@ -39,13 +43,18 @@ public interface BackupCluster {
             }
 
             @Override
-            public Secrets secrets() {
-                return secrets;
+            public Secrets logins() {
+                return logins;
             }
         };
     }
 
+    /** The nodes with the backup's logins from the cluster's secrets file (the store's file, not the admin one). */
+    static BackupCluster of(List<Node> nodes, Path secretsFile) {
+        return of(nodes, Secrets.loadForBackup(secretsFile));
+    }
+
     static BackupCluster of(EmbeddedCluster cluster) {
-        return of(cluster.nodes(), cluster.secrets());
+        return of(cluster.nodes(), cluster.settings().secretsFile());
     }
 }

@@ -29,7 +29,10 @@ import org.pagila.cluster.secrets.Secrets;
  * includes the server's configuration files; the WAL from its start to its stop comes from the archive. The low-level
  * API is the one method every binary set we run has (the bundled PostgreSQL 17 has no pg_basebackup), and the files
  * are read by tar on the node through its transport ({@link DataDirCopy}), so the embedded cluster, a Patroni
- * cluster, containers and VMs all get the same backup format, the same verification and the same restore.
+ * cluster, containers and VMs all get the same backup format, the same verification and the same restore. No
+ * superuser: the source is chosen as {@code pagila_monitor} and every statement runs as {@code pagila_backup}
+ * (EXECUTE on pg_backup_start, pg_backup_stop and pg_switch_wal, member of pg_checkpoint), the two logins of
+ * {@link BackupCluster#logins()}, so the store can take backups without the tooling's password file.
  */
 public final class BaseBackup {
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -76,12 +79,12 @@ public final class BaseBackup {
     }
 
     private BackupInfo copy(Node source, NodeStatus.Role role, Node primary) {
-        Secrets secrets = cluster.secrets();
+        Secrets logins = cluster.logins();
         String id = newId();
         Path partial = settings.baseDir().resolve(id + ".partial");
         Path done = settings.baseDir().resolve(id);
-        try (Connection p = Sql.superuser(primary.client().get(), secrets, "postgres");
-             Connection s = Sql.superuser(source.client().get(), secrets, "postgres")) {
+        try (Connection p = Sql.as(primary.client().get(), Secrets.BACKUP_USER, logins, "postgres");
+             Connection s = Sql.as(source.client().get(), Secrets.BACKUP_USER, logins, "postgres")) {
             checkArchiving(p);
             long segmentSize = Long.parseLong(Sql.one(p, "SELECT pg_size_bytes(current_setting('wal_segment_size'))"));
             String version = Sql.one(s, "SHOW server_version");

@@ -18,7 +18,8 @@ public final class HaCli {
               kill NODE     SIGKILL of the node's PostgreSQL only: its Patroni restarts it in place
               crash NODE    SIGKILL of the node's Patroni and PostgreSQL together (a power loss): Patroni fails over
                             once the leader key expires (ttl)
-              start NODE    start the node's Patroni: a former primary comes back as a standby (pg_rewind)
+              start NODE [--no-wait]  start the node's Patroni: a former primary comes back as a standby (pg_rewind);
+                            waits until it runs as a member, unless --no-wait
               stop NODE     stop the node's Patroni and PostgreSQL cleanly (a leader hands over first)
               switchover [NODE]  planned change of leader through Patroni (to NODE, or Patroni's choice)
               promote [NODE]     failover through Patroni to NODE (default: the standby least behind)
@@ -49,7 +50,8 @@ public final class HaCli {
 
     public static int run(List<String> args) {
         HaSettings ha = HaSettings.fromSystem();
-        List<String> rest = args.stream().filter(a -> !a.equals("--ha")).toList();
+        boolean wait = !args.contains("--no-wait");
+        List<String> rest = args.stream().filter(a -> !a.equals("--ha") && !a.equals("--no-wait")).toList();
         String command = rest.isEmpty() ? "" : rest.get(0);
         Optional<String> node = rest.size() > 1 ? Optional.of(rest.get(1)) : Optional.empty();
         if (command.isEmpty() || command.equals("--help")) {
@@ -80,7 +82,7 @@ public final class HaCli {
                         + " processes: Patroni, postmaster, backends). A leader's key expires within ttl ("
                         + ha.timings().ttl() + " s); then Patroni promotes a standby.");
             }
-            case "start", "rejoin" -> start(cluster, required(node, command, ha));
+            case "start", "rejoin" -> start(cluster, required(node, command, ha), wait);
             case "stop" -> {
                 members.stop(required(node, command, ha));
                 System.out.println(node.get() + ": Patroni and PostgreSQL stopped");
@@ -100,8 +102,12 @@ public final class HaCli {
         return 0;
     }
 
-    private static void start(PatroniCluster cluster, String member) {
+    private static void start(PatroniCluster cluster, String member, boolean wait) {
         cluster.members().start(member, cluster.secrets());
+        if (!wait) {
+            System.out.println(member + ": Patroni started; it rejoins as a standby of the leader (a former primary is rewound first)");
+            return;
+        }
         System.out.println(member + ": Patroni started; waiting until it runs as a member (a former primary is rewound first)");
         cluster.members().await(cluster.rest(), member + " running", Duration.ofSeconds(180),
                 v -> v.members().stream().anyMatch(m -> m.name().equals(member) && m.isRunningOrStreaming()));

@@ -30,11 +30,11 @@ public final class PatroniBackupCluster implements BackupCluster {
 
     @Override
     public List<NodeStatus> status() {
-        PatroniRest.View view = cluster.rest().view()
+        // Patroni's reads need no REST password (only its changes do): the backup never holds the tooling's secrets
+        PatroniRest.View view = new PatroniRest(cluster.settings(), "").view()
                 .orElseThrow(() -> new ClusterException("No member's Patroni answers: not backing up (see `status`)."));
-        Secrets secrets = secrets();
-        try (ClusterProbe probe = new ClusterProbe(cluster.settings().cluster().nodes(), "postgres", Secrets.SUPERUSER,
-                secrets.password(Secrets.SUPERUSER))) {
+        try (ClusterProbe probe = new ClusterProbe(cluster.settings().cluster().nodes(), "pagila", Secrets.MONITOR_USER,
+                logins().password(Secrets.MONITOR_USER))) {
             return agreed(view, probe.probe());
         }
     }
@@ -72,7 +72,7 @@ public final class PatroniBackupCluster implements BackupCluster {
     }
 
     @Override
-    public Secrets secrets() {
-        return cluster.secrets();
+    public Secrets logins() {
+        return Secrets.loadForBackup(cluster.settings().cluster().secretsFile());
     }
 }

@@ -99,6 +99,13 @@ public final class PatroniCluster {
         String superPassword = secrets.password(Secrets.SUPERUSER);
         PagilaInstall.ensureLoaded(database -> Jdbc.connect(ha.pg(leader), database, Secrets.SUPERUSER, superPassword),
                 files, secrets, progress);
+        // Patroni makes the rewind login at bootstrap; a cluster bootstrapped when Patroni still rewound as the
+        // superuser gets it here (idempotent: the same passwords, the same four functions)
+        try (Connection postgres = Jdbc.connect(ha.pg(leader), "postgres", Secrets.SUPERUSER, superPassword)) {
+            org.pagila.cluster.engine.Roles.createReplicationRoles(postgres, secrets);
+        } catch (java.sql.SQLException e) {
+            throw new ClusterException("Cannot make the rewind login on " + leader + ": " + e.getMessage(), e);
+        }
 
         progress.step("standbys: Patroni clones each from " + leader + " (pg_basebackup) and streams through its slot");
         for (String member : ha.members()) {

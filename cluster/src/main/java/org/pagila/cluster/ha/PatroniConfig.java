@@ -11,16 +11,17 @@ import org.pagila.cluster.secrets.Secrets;
  * pg_rewind) is written into etcd by the first member and is the cluster's from then on; `sync` and timing changes
  * go through Patroni's dynamic configuration, never through this file.
  */
-public record PatroniConfig(String scope, String member, String address, String clientNetwork, int pgPort, int restPort,
-                            List<String> etcdHosts, Path dataDir, Path pgBin, Path socketDir, PatroniTimings timings,
-                            String superuserPassword, String replicationPassword, String restPassword, WalArchive archive) {
+public record PatroniConfig(String scope, String member, String address, String clientNetwork, String adminAddress, int pgPort,
+                            int restPort, List<String> etcdHosts, Path dataDir, Path pgBin, Path socketDir, PatroniTimings timings,
+                            String superuserPassword, String replicationPassword, String rewindPassword, String restPassword,
+                            WalArchive archive) {
 
     /** A member on loopback (`up --ha`): everything listens on 127.0.0.1 and only loopback clients are admitted. */
     public static PatroniConfig of(HaSettings ha, String member, Secrets secrets) {
-        return new PatroniConfig(ha.scope(), member, "127.0.0.1", "127.0.0.1/32", ha.pg(member).port(), ha.restPort(member),
-                ha.etcdHosts(), ha.dataDir(member), ha.pgBin(), ha.memberDir(member), ha.timings(),
-                secrets.password(Secrets.SUPERUSER), secrets.password(Secrets.REPLICATION_USER), restPassword(secrets),
-                new WalArchive(BackupSettings.fromSystem(ha.cluster())));
+        return new PatroniConfig(ha.scope(), member, "127.0.0.1", "127.0.0.1/32", "127.0.0.1", ha.pg(member).port(),
+                ha.restPort(member), ha.etcdHosts(), ha.dataDir(member), ha.pgBin(), ha.memberDir(member), ha.timings(),
+                secrets.password(Secrets.SUPERUSER), secrets.password(Secrets.REPLICATION_USER), secrets.password(Secrets.REWIND_USER),
+                restPassword(secrets), new WalArchive(BackupSettings.fromSystem(ha.cluster())));
     }
 
     /** Patroni's REST API asks for this on every changing call (switchover, failover, PATCH /config). */
@@ -41,29 +42,38 @@ public record PatroniConfig(String scope, String member, String address, String 
                 timings.ttl(), timings.loopWait(), timings.retryTimeout(),
                 address + ":" + pgPort, dataDir, pgBin, dataDir.getParent().resolve("pgpass"),
                 Secrets.SUPERUSER, superuserPassword, Secrets.REPLICATION_USER, replicationPassword,
-                socketDir, Secrets.APP_USER, hba(), WalArchive.ARCHIVE_MODE, archive.archiveCommand(), archive.archiveTimeout());
+                socketDir, Secrets.APP_USER, hba(), WalArchive.ARCHIVE_MODE, archive.archiveCommand(), archive.archiveTimeout(),
+                Secrets.REWIND_USER, rewindPassword);
     }
 
     /**
-     * The same rules at bootstrap (initdb) and afterwards: scram-sha-256 everywhere, the replicator may only replicate,
-     * the store's three logins (its reads and writes, the schema owner, the cluster poller) only to pagila.
+     * The same rules at bootstrap (initdb) and afterwards: scram-sha-256 everywhere; the superuser only over the local
+     * socket, from the member itself (Patroni's own connection goes to its listen address) and from the machine that
+     * runs the tooling (adminAddress); the replicator may only replicate; the store's three logins (its reads and
+     * writes, the schema owner, the cluster poller) only to pagila; the backup and rewind logins only to postgres,
+     * where their functions' rights live. No member needs the superuser of another: pg_rewind uses the rewind login.
      */
     private String hba() {
-        return String.join("\n",
-                "  pg_hba:",
-                "    - local   all          %1$s                         scram-sha-256",
-                "    - host    all          %1$s         %4$s    scram-sha-256",
-                "    - host    pagila       %3$s    %4$s    scram-sha-256",
-                "    - host    replication  %2$s    %4$s    scram-sha-256")
-                .formatted(Secrets.SUPERUSER, Secrets.REPLICATION_USER,
-                        String.join(",", Secrets.APP_USER, Secrets.OWNER_USER, Secrets.MONITOR_USER), clientNetwork);
+        List<String> lines = new java.util.ArrayList<>(List.of("  pg_hba:",
+                "    - local   all          %1$s                         scram-sha-256".formatted(Secrets.SUPERUSER)));
+        for (String from : new java.util.LinkedHashSet<>(List.of(address, adminAddress))) {
+            lines.add("    - host    all          %1$s         %2$s/32    scram-sha-256".formatted(Secrets.SUPERUSER, from));
+        }
+        lines.add("    - host    pagila       %1$s    %2$s    scram-sha-256".formatted(
+                String.join(",", Secrets.APP_USER, Secrets.OWNER_USER, Secrets.MONITOR_USER), clientNetwork));
+        lines.add("    - host    postgres     %1$s    %2$s    scram-sha-256".formatted(
+                String.join(",", Secrets.BACKUP_USER, Secrets.REWIND_USER), clientNetwork));
+        lines.add("    - host    replication  %1$s    %2$s    scram-sha-256".formatted(Secrets.REPLICATION_USER, clientNetwork));
+        return String.join("\n", lines);
     }
 
     // %1$s scope, %2$s member, %3$s REST address:port, %4$s/%5$s REST login, %6$s etcd hosts, %7$d..%9$d timings, %10$s PostgreSQL address:port,
     // %11$s data dir, %12$s bin dir, %13$s pgpass, %14$s/%15$s superuser, %16$s/%17$s replicator, %18$s socket dir,
     // %19$s the store's role, %20$s the pg_hba rules. Patroni's validator (3.0.2) asks for bootstrap.pg_hba and a rewind
-    // login: the rules are the same in both places, and pg_rewind runs as the superuser, as Patroni does without one.
-    // %21$s..%23$s WAL archiving (archive_mode, archive_command, archive_timeout).
+    // login: the rules are the same in both places. %21$s..%23$s WAL archiving (archive_mode, archive_command,
+    // archive_timeout). %24$s/%25$s the rewind login: Patroni makes it at bootstrap with exactly the four file functions
+    // pg_rewind needs (patroni/postgresql/bootstrap.py, post_bootstrap) and rewinds as it, so pg_rewind between members
+    // never needs the superuser, whose pg_hba rule then names single addresses, not the members' network.
     private static final String TEMPLATE = """
             # Generated by cluster/pagila-cluster (up --ha, kvm apply --ha); rewritten every time, so edit the generator, not this file.
             scope: %1$s
@@ -125,8 +135,8 @@ public record PatroniConfig(String scope, String member, String address, String 
                   username: %16$s
                   password: '%17$s'
                 rewind:
-                  username: %14$s
-                  password: '%15$s'
+                  username: %24$s
+                  password: '%25$s'
               parameters:
                 unix_socket_directories: '%18$s'
                 shared_buffers: 64MB

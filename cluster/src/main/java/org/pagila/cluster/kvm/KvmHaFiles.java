@@ -96,11 +96,16 @@ public final class KvmHaFiles {
                 """.formatted(node.name(), ETCD_DATA_DIR, node.address(), ETCD_CLIENT_PORT, ETCD_PEER_PORT, initialCluster, scope());
     }
 
-    /** The member's patroni.yml: listens on its VM address, admits the topology's network, PGDG's binaries. */
+    /**
+     * The member's patroni.yml: listens on its VM address, admits the topology's network for the store's, the
+     * replicator's, the backup's and the rewind logins, the superuser only from the host (the tooling) and the member
+     * itself (Patroni), as without --ha; PGDG's binaries.
+     */
     public String patroniConfig(KvmConfig.Node node, Secrets secrets) {
-        return new PatroniConfig(scope(), node.name(), node.address(), config.cidr(), config.postgresPort(), REST_PORT, etcdHosts(),
-                dataDir(), binDir(), Path.of("/var/run/postgresql"), PatroniTimings.FAST, secrets.password(Secrets.SUPERUSER),
-                secrets.password(Secrets.REPLICATION_USER), PatroniConfig.restPassword(secrets), new KvmBackup(config).archive()).render();
+        return new PatroniConfig(scope(), node.name(), node.address(), config.cidr(), config.hostAddress(), config.postgresPort(),
+                REST_PORT, etcdHosts(), dataDir(), binDir(), Path.of("/var/run/postgresql"), PatroniTimings.FAST,
+                secrets.password(Secrets.SUPERUSER), secrets.password(Secrets.REPLICATION_USER), secrets.password(Secrets.REWIND_USER),
+                PatroniConfig.restPassword(secrets), new KvmBackup(config).archive()).render();
     }
 
     /** For `kvm render --ha`: every file, under ha-NODE/ with the path it has on that VM. */

@@ -89,7 +89,8 @@ final class KvmHaPlan {
         return Step.of(node.name(), "Patroni member " + node.name() + ": " + KvmHaFiles.PATRONI_CONFIG + " (scope " + files.scope()
                 + ", etcd3 hosts " + String.join(", ", files.etcdHosts()) + ", bin_dir " + files.binDir() + ", data_dir " + files.dataDir()
                 + ", PostgreSQL " + node.address() + ":" + config.postgresPort() + ", REST " + node.address() + ":" + KvmHaFiles.REST_PORT
-                + ", pg_hba " + config.cidr() + " scram-sha-256 with replication for replicator only, slots, pg_rewind), systemctl"
+                + ", pg_hba " + config.cidr() + " scram-sha-256 with replication for replicator only, the superuser from "
+                + config.hostAddress() + "/32 and the member only, slots, pg_rewind as " + Secrets.REWIND_USER + "), systemctl"
                 + " enable patroni, reload-or-restart; " + what,
                 () -> runsWith(node, "patroni", KvmHaFiles.PATRONI_CONFIG, files.patroniConfig(node, secrets())),
                 () -> {

@@ -122,7 +122,7 @@ public final class KvmTopology {
     /** `kvm backup`, `kvm backups`, `kvm restore ...`: the one backup implementation over the topology's nodes (SSH, local). */
     public int backupCommand(java.util.List<String> args) {
         return org.pagila.cluster.backup.BackupCli.run(new KvmBackup(kvm.config).settings(),
-                () -> org.pagila.cluster.backup.BackupCluster.of(kvm.engineNodes(), Secrets.load(kvm.secretsFile())), args);
+                () -> org.pagila.cluster.backup.BackupCluster.of(kvm.engineNodes(), kvm.secretsFile()), args);
     }
 
     public void render(java.nio.file.Path target) {

@@ -49,6 +49,12 @@ public final class Secrets {
     /** The store's logins: in the file the store reads. */
     public static final List<String> STORE_USERS = List.of(APP_USER, OWNER_USER, MONITOR_USER, BACKUP_USER);
 
+    /** What a base backup logs in as: the monitor to choose the source, the backup role to copy it. */
+    public static final List<String> BACKUP_LOGINS = List.of(MONITOR_USER, BACKUP_USER);
+
+    /** Every admin file this process read: a process that must never know the superuser's password can prove it. */
+    private static final java.util.Set<Path> ADMIN_FILES_READ = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** File locks belong to the process: threads of this JVM take this one first. */
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
@@ -83,6 +89,7 @@ public final class Secrets {
      */
     public static Secrets loadOrCreate(Path file) {
         Path adminFile = adminFile(file);
+        ADMIN_FILES_READ.add(adminFile.toAbsolutePath());
         Properties[] result = new Properties[2];
         update(adminFile, adminValues -> {
             Properties older = read(file);
@@ -111,6 +118,7 @@ public final class Secrets {
     /** The tooling's read of an existing cluster's secrets (both files); fails if the cluster was never brought up. */
     public static Secrets load(Path file) {
         requireExists(file);
+        ADMIN_FILES_READ.add(adminFile(file).toAbsolutePath());
         Properties admin = read(adminFile(file));
         Properties values = read(file);
         // a cluster from before the split keeps the tooling's logins in the one file until its next `up`
@@ -128,6 +136,22 @@ public final class Secrets {
         Properties values = read(file);
         values.stringPropertyNames().stream().filter(Secrets::isAdminKey).toList().forEach(values::remove);
         return new Secrets(file, null, values, new Properties());
+    }
+
+    /**
+     * What a base backup is given: the monitoring and the backup logins from the store's file, nothing else (not the
+     * store's other logins, never the tooling's), so a backup cannot fall back on the superuser.
+     */
+    public static Secrets loadForBackup(Path file) {
+        Secrets store = loadForStore(file);
+        Properties logins = new Properties();
+        BACKUP_LOGINS.forEach(user -> logins.setProperty(user + ".password", store.password(user)));
+        return new Secrets(file, null, logins, new Properties());
+    }
+
+    /** The admin files (absolute paths) this process has read so far. */
+    public static java.util.Set<Path> adminFilesRead() {
+        return java.util.Set.copyOf(ADMIN_FILES_READ);
     }
 
     private static void requireExists(Path file) {
