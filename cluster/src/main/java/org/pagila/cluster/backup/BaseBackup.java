@@ -54,6 +54,8 @@ public final class BaseBackup {
     public BackupInfo take(Optional<String> requestedNode) {
         archive.prepare();
         try (BackupLock lock = BackupLock.acquire(settings.lockFile(), "backup of cluster '" + settings.cluster().name() + "'")) {
+            // where the nodes archive on their own disks (VMs), this machine's archive is brought up to date first
+            new ArchiveCollect(cluster, settings, progress).collect();
             progress.step("choose the source");
             List<NodeStatus> nodes = cluster.status();
             SourceChoice.Choice choice = SourceChoice.choose(nodes, settings.maxReadLag(), requestedNode);
@@ -120,7 +122,7 @@ public final class BaseBackup {
 
             progress.step("WAL " + startWal + " .. " + stopWal + " into the archive");
             Sql.exec(p, "SELECT pg_switch_wal()");
-            if (!archive.awaitArchived(stopWal, settings.walWait())) {
+            if (!new ArchiveCollect(cluster, settings, progress).awaitArchived(stopWal, settings.walWait())) {
                 throw new ClusterException("WAL segment " + stopWal + ", which this backup needs, did not reach the archive "
                         + settings.archiveDir() + " within " + settings.walWait().toSeconds() + " s: archiving is failing"
                         + " (see `status`: archiver failures) or far behind");

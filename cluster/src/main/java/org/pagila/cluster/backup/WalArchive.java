@@ -201,19 +201,27 @@ public final class WalArchive {
 
     /** Waits until a segment is archived (any node may archive it); false on timeout. */
     public boolean awaitArchived(String segment, Duration timeout) {
+        return awaitArchived(segment, timeout, Duration.ofMillis(200), () -> { });
+    }
+
+    /** The same, running {@code refresh} before each look (e.g. collecting the nodes' own archives). */
+    public boolean awaitArchived(String segment, Duration timeout, Duration poll, Runnable refresh) {
         Instant deadline = Instant.now().plus(timeout);
-        while (!has(segment)) {
+        while (true) {
+            refresh.run();
+            if (has(segment)) {
+                return true;
+            }
             if (Instant.now().isAfter(deadline)) {
                 return false;
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(poll.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         }
-        return true;
     }
 
     public void delete(String fileName) {

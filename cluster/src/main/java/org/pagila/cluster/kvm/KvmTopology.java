@@ -118,13 +118,17 @@ public final class KvmTopology {
         }
     }
 
-    /** Writes the generated files (libvirt XML, cloud-init seeds) under target, to read or validate. */
-    /** `kvm backup`, `kvm backups`, `kvm restore ...`: the one backup implementation over the topology's nodes (SSH, local). */
+    /**
+     * `kvm backup`, `kvm backups`, `kvm restore ...`, `kvm archive-collect`: the one backup implementation over the
+     * topology's nodes (SSH, local), each archiving on its own machine.
+     */
     public int backupCommand(java.util.List<String> args) {
-        return org.pagila.cluster.backup.BackupCli.run(new KvmBackup(kvm.config).settings(),
-                () -> org.pagila.cluster.backup.BackupCluster.of(kvm.engineNodes(), Secrets.load(kvm.secretsFile())), args);
+        KvmBackup backup = new KvmBackup(kvm.config);
+        return org.pagila.cluster.backup.BackupCli.run(backup.settings(),
+                () -> backup.backupCluster(kvm.engineNodes(), Secrets.load(kvm.secretsFile())), args);
     }
 
+    /** Writes the generated files (libvirt XML, cloud-init seeds) under target, to read or validate. */
     public void render(java.nio.file.Path target) {
         KvmFiles.write(kvm.files().all(kvm.config.networkName()), kvm.config.workDir(), target);
         if (kvm.ha) {
