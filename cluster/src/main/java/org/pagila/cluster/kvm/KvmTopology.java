@@ -124,6 +124,9 @@ public final class KvmTopology {
      */
     public int backupCommand(java.util.List<String> args) {
         KvmBackup backup = new KvmBackup(kvm.config);
+        // the host's archive and restored nodes belong to the servers' user here, which a topology with every node on a
+        // VM never made
+        org.pagila.cluster.transport.ServiceUser.ensureExists(java.nio.file.Path.of("/var/lib/pagila-store"));
         return org.pagila.cluster.backup.BackupCli.run(backup.settings(),
                 () -> backup.backupCluster(kvm.engineNodes(), Secrets.load(kvm.secretsFile())), args);
     }
