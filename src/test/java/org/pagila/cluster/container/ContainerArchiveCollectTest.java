@@ -3,16 +3,12 @@ package org.pagila.cluster.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.dockerjava.api.DockerClient;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,17 +30,8 @@ import org.pagila.cluster.backup.Restore;
 import org.pagila.cluster.backup.WalArchive;
 import org.pagila.cluster.engine.Node;
 import org.pagila.cluster.engine.NodeControl;
-import org.pagila.cluster.engine.PackagedLayout;
-import org.pagila.cluster.engine.Plan;
 import org.pagila.cluster.engine.Promotion;
-import org.pagila.cluster.engine.Provisioning;
-import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.secrets.Secrets;
-import org.pagila.cluster.transport.DockerExecTransport;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The VMs' way of archiving, with containers: each node archives WAL into its OWN folder on its own machine (no shared
@@ -56,80 +43,31 @@ import org.testcontainers.utility.DockerImageName;
 class ContainerArchiveCollectTest {
     private static final int BLOCK = Integer.parseInt(Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).orElse("29000"));
     private static final int RESTORE_PORT = BLOCK + 982;
-    private static final List<String> NAMES = List.of("primary", "node1");
-    /** Where each container keeps its own archive: the VMs' path. */
-    private static final Path NODE_BACKUP_DIR = Path.of("/var/lib/pagila-backup");
-
-    private static DockerClient docker;
+    private static BackupContainers containers;
     private static BackupSettings settings;
-    private static BackupSettings nodeSettings;
     private static NodeControl control;
-    private static Network network;
-    private static final Map<String, GenericContainer<?>> containers = new LinkedHashMap<>();
-    private static final Map<String, Node> nodes = new LinkedHashMap<>();
+    private static Map<String, Node> nodes;
 
     @BeforeAll
     static void startNodes() throws Exception {
-        docker = DockerNodes.require("ContainerArchiveCollectTest");
-        ClusterSettings cluster = ClusterSettings.from(key -> switch (key) {
-            case "pagila.cluster.name" -> Optional.of("containers-collect-" + RESTORE_PORT);
-            case "pagila.cluster.hosts" -> Optional.of("127.0.0.1:1,127.0.0.1:2,127.0.0.1:3,127.0.0.1:4");
-            default -> Optional.empty();
-        });
-        org.pagila.cluster.engine.PostgresBinaries.deleteTree(cluster.clusterDir());
-        Files.createDirectories(cluster.clusterDir());
-        settings = BackupSettings.fromSystem(cluster);
-        nodeSettings = new BackupSettings(cluster, NODE_BACKUP_DIR, settings.keep(), settings.walWait(), settings.maxReadLag(),
-                settings.archiveTimeout());
-        WalArchive nodeArchive = new WalArchive(nodeSettings);
-        control = new NodeControl(Secrets.loadOrCreate(cluster.secretsFile()));
-        PackagedLayout layout = new PackagedLayout("15", 5432).withArchiving(nodeArchive.serverSettings());
-
-        network = Network.newNetwork();
-        for (String name : NAMES) {
-            // no bind mount: the archive stays inside the container, as on a VM's own disk
-            GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(DockerNodes.IMAGE))
-                    .withNetwork(network)
-                    .withNetworkAliases(name)
-                    .withLabel("pagila.branch", Optional.ofNullable(System.getenv("PAGILA_CLUSTER_NAME")).orElse("test"))
-                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name))
-                    .withExposedPorts(layout.port())
-                    .waitingFor(Wait.forLogMessage(".*pagila node ready.*", 1));
-            container.start();
-            containers.put(name, container);
-            nodes.put(name, new Node(name, name, layout.port(), new DockerExecTransport(container.getContainerId(), PackagedLayout.OS_USER),
-                    layout, () -> new ClusterSettings.NodeAddress(name, container.getHost(), DockerNodes.hostPort(docker, container, layout.port()))));
-        }
-        String subnet = docker.inspectNetworkCmd().withNetworkId(network.getId()).exec().getIpam().getConfig().get(0).getSubnet();
-        Progress progress = new Progress(System.out, 3);
-        Provisioning provisioning = new Provisioning(() -> control, subnet, new PagilaFiles(PagilaFiles.dirFromEnvironment(), progress), progress);
-        new Plan(nodes.values().stream().map(nodeArchive::ownArchiveOn).toList()).run(progress);
-        new Plan(provisioning.primary(nodes.get("primary"), List.of(nodes.get("node1")))).run(progress);
-        new Plan(provisioning.standby(nodes.get("node1"), nodes.get("primary"))).run(progress);
+        // no shared folder: each container archives inside itself, as a VM on its own disk
+        containers = BackupContainers.start("ContainerArchiveCollectTest", "containers-collect", RESTORE_PORT, false);
+        settings = containers.settings;
+        control = containers.control;
+        nodes = containers.nodes;
     }
 
     @AfterAll
     static void removeNodes() throws IOException {
-        if (settings != null) {
-            try {
-                new Restore(settings, Progress.quiet()).stop(RESTORE_PORT);
-            } catch (RuntimeException nothingRestored) {
-                // the test stops it itself
-            }
-        }
-        containers.values().forEach(GenericContainer::stop);
-        if (network != null) {
-            network.close();
-        }
-        if (settings != null) {
-            org.pagila.cluster.engine.PostgresBinaries.deleteTree(settings.cluster().clusterDir());
+        if (containers != null) {
+            containers.remove();
         }
     }
 
     @Test
     void aRestoreHereReachesTheNewTimelineThatOnlyThePromotedNodesOwnArchiveHolds() throws Exception {
-        BackupCluster cluster = BackupCluster.archivingLocally(List.copyOf(nodes.values()), control.secrets(),
-                nodeSettings.archiveDir().toString());
+        BackupCluster cluster = BackupCluster.archivingLocally(containers.nodeList(), control.secrets(),
+                containers.nodeSettings.archiveDir().toString());
         WalArchive here = new WalArchive(settings);
         here.prepare();
         assertEquals(List.of(), here.files(), "no node writes the archive here");
@@ -145,7 +83,7 @@ class ContainerArchiveCollectTest {
         // failover: the primary dies, node1 is promoted (timeline 2) and takes a rental only it has
         assertEquals(0, nodes.get("primary").transport().execAdmin(List.of("pg_ctlcluster", "15", "main", "stop", "-m", "immediate"))
                 .exitCode());
-        Node promoted = new Promotion(control, new Progress(System.out, 3)).promote(List.copyOf(nodes.values()), Optional.of("node1"));
+        Node promoted = new Promotion(control, new Progress(System.out, 3)).promote(containers.nodeList(), Optional.of("node1"));
         String marker;
         String segment;
         try (Connection c = control.connect(promoted, "pagila")) {
@@ -157,7 +95,7 @@ class ContainerArchiveCollectTest {
         assertTrue(!here.has("00000002.history") && !here.has(segment), "nothing of timeline 2 is here before collecting");
 
         // the old primary's machine is gone: the collection reports it and goes on
-        docker.stopContainerCmd(containers.get("primary").getContainerId()).exec();
+        containers.docker.stopContainerCmd(containers.containers.get("primary").getContainerId()).exec();
         AtomicReference<ArchiveCollect.Report> last = new AtomicReference<>();
         Awaitility.await(segment + " archived by node1 and collected").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
