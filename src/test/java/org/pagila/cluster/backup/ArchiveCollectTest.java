@@ -75,6 +75,26 @@ class ArchiveCollectTest {
     }
 
     @Test
+    void afterRetentionEachNodePrunesWhatNoKeptBackupNeedsKeepingHistoryFiles() throws Exception {
+        Path node = node("node3", "000000010000000000000003", "old", "000000010000000000000004", "old", "00000001.history", "h",
+                "000000010000000000000005", "needed", "000000020000000000000006", "needed");
+        org.pagila.cluster.transport.ServiceUser.own(node); // a node's archive belongs to its servers' user, who prunes it
+        // one kept backup, starting in segment 5
+        String start = "000000010000000000000005";
+        long seg = WalNames.DEFAULT_SEGMENT_SIZE;
+        BackupInfo backup = new BackupInfo("b1", settings.baseDir().resolve("b1"), "node1", "standby", java.time.Instant.now(),
+                java.time.Instant.now(), WalNames.formatLsn(5 * seg + 0x28), WalNames.formatLsn(5 * seg + 0x100), 1, start, start, seg,
+                1, 1, 1, "x", "15", Optional.empty());
+        Files.createDirectories(backup.dir());
+        backup.write();
+        collect(node).prune(new Retention.Plan(List.of(), List.of(), Optional.of(start)));
+        try (var files = Files.list(node)) {
+            assertEquals(List.of("00000001.history", "000000010000000000000005", "000000020000000000000006"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void aSharedFolderHasNothingToCollect() {
         ArchiveCollect.Report report = new ArchiveCollect(BackupCluster.of(List.of(), null), settings, Progress.quiet()).collect();
         assertTrue(report.shared());

@@ -109,6 +109,48 @@ public final class ArchiveCollect {
         return archive.has(segment) || archive.awaitArchived(segment, timeout, Duration.ofSeconds(1), () -> run(false));
     }
 
+    /**
+     * Retention on the nodes' own archives: the WAL files retention pruned here are older than the oldest kept backup
+     * and no restore needs them, so each reachable node deletes its copies too (else every machine's archive grows
+     * until its disk is full). History files stay, as here.
+     */
+    public void prune(Retention.Plan kept) {
+        if (local.isEmpty() || kept.oldestNeededWal().isEmpty()) {
+            return;
+        }
+        BackupCluster.LocalArchives nodes = local.get();
+        List<BackupInfo> backups = new BackupCatalog(settings).list();
+        for (Node node : nodes.nodes()) {
+            Shell.Result list = list(node, nodes.dir());
+            if (list.exitCode() != 0) {
+                continue; // reported by the collection; pruned at a later backup
+            }
+            List<String> old = Retention.plan(backups, settings.keep(), List.copyOf(CollectPlan.parseListing(list.output()).keySet()))
+                    .deleteWal();
+            int pruned = 0;
+            for (int i = 0; i < old.size(); i += BATCH) {
+                List<String> batch = old.subList(i, Math.min(old.size(), i + BATCH));
+                List<String> command = new ArrayList<>(List.of("sh", "-c", "cd \"$1\" && shift && rm -f -- \"$@\"", "prune-archive", nodes.dir()));
+                command.addAll(batch);
+                Shell.Result rm = node.transport().exec(command);
+                if (rm.exitCode() != 0) {
+                    progress.detail("retention: " + node.name() + ": cannot prune its own archive: " + firstLine(rm.output()));
+                    break;
+                }
+                pruned += batch.size();
+            }
+            if (pruned > 0) {
+                progress.detail("retention: pruned " + pruned + " WAL files older than " + kept.oldestNeededWal().get() + " on "
+                        + node.name() + "'s own archive");
+            }
+        }
+    }
+
+    private static Shell.Result list(Node node, String dir) {
+        return node.transport().exec(List.of("sh", "-c", "cd \"$1\" && find . -maxdepth 1 -type f -printf '%f\\t%s\\n'",
+                "list-archive", dir));
+    }
+
     private Report run(boolean verbose) {
         WalArchive archive = new WalArchive(settings);
         archive.prepare();
@@ -116,8 +158,7 @@ public final class ArchiveCollect {
         List<CollectPlan.Listing> listings = new ArrayList<>();
         List<NodeResult> unreachable = new ArrayList<>();
         for (Node node : nodes.nodes()) {
-            Shell.Result list = node.transport().exec(List.of("sh", "-c", "cd \"$1\" && find . -maxdepth 1 -type f -printf '%f\\t%s\\n'",
-                    "list-archive", nodes.dir()));
+            Shell.Result list = list(node, nodes.dir());
             if (list.exitCode() != 0) {
                 String why = firstLine(list.output());
                 unreachable.add(new NodeResult(node.name(), 0, 0, 0, List.of(), Optional.of(why)));

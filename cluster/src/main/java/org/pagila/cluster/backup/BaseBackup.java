@@ -69,7 +69,7 @@ public final class BaseBackup {
                         + info.verification().orElseThrow().message());
             }
             progress.step("retention");
-            new Retention(settings, progress).apply();
+            new ArchiveCollect(cluster, settings, progress).prune(new Retention(settings, progress).apply());
             progress.info(String.format("Backup %s of %s done: %,d files, %s compressed (%s read), LSN %s .. %s",
                     info.id(), info.takenFrom(), info.files(), BackupCatalog.megabytes(info.compressedBytes()),
                     BackupCatalog.megabytes(info.bytes()), info.startLsn(), info.stopLsn()));
