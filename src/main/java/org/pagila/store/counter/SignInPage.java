@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.pagila.store.staff.SignInGate;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /** The staff sign-in form; Quarkus form authentication receives it at /j_security_check. */
@@ -20,7 +21,8 @@ public class SignInPage {
 
     @CheckedTemplate(basePath = "counter")
     static class Templates {
-        static native TemplateInstance signIn(boolean failed, boolean signedOut, boolean throttled, boolean expired);
+        static native TemplateInstance signIn(boolean failed, boolean signedOut, boolean throttled, boolean expired,
+                boolean unavailable);
     }
 
     @GET
@@ -29,13 +31,19 @@ public class SignInPage {
         if ("throttled".equals(error)) {
             // the gate sent the browser here instead of checking another password: say so, with the same 429 the API gives
             return Response.status(429).header(HttpHeaders.RETRY_AFTER, SECONDS_SHOWN)
-                    .entity(Templates.signIn(false, false, true, false)).build();
+                    .entity(Templates.signIn(false, false, true, false, false)).build();
         }
         if ("expired".equals(error)) {
             // a sign-in form from another site, or without its page's CSRF token: refused, with a fresh form here
-            return Response.status(Response.Status.FORBIDDEN).entity(Templates.signIn(false, false, false, true)).build();
+            return Response.status(Response.Status.FORBIDDEN).entity(Templates.signIn(false, false, false, true, false)).build();
         }
-        return Response.ok(Templates.signIn(error != null, signedOut != null, false, false)).build();
+        if ("unavailable".equals(error)) {
+            // no node could be asked for the staff member: the password was not judged, a retry soon will do
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(SignInGate.UNAVAILABLE_RETRY_SECONDS))
+                    .entity(Templates.signIn(false, false, false, false, true)).build();
+        }
+        return Response.ok(Templates.signIn(error != null, signedOut != null, false, false, false)).build();
     }
 
     /** The page cannot know the exact wait of the address or the username; a short, honest hint. */

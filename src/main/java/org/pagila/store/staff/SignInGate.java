@@ -27,6 +27,9 @@ public class SignInGate {
     private static final String NEW_SESSION = "pagila.new-session";
     private static final String THROTTLED = "pagila.throttled";
     private static final String FORM_REFUSED = "pagila.sign-in-form-refused";
+    private static final String UNAVAILABLE = "pagila.sign-in-unavailable";
+    /** How long a client waits when no node could be asked for the staff member (a failover takes seconds). */
+    public static final long UNAVAILABLE_RETRY_SECONDS = 2;
     /** Where a sign-in form from another site, or without its page's CSRF token, lands (403 and a fresh form). */
     static final String FORM_REFUSED_PAGE = "/staff/sign-in?error=expired";
 
@@ -70,6 +73,11 @@ public class SignInGate {
             } else if (throttled != null) {
                 rc.response().setStatusCode(429).putHeader(HttpHeaders.RETRY_AFTER,
                         String.valueOf(SignInThrottle.seconds(throttled)));
+            } else if (rc.get(UNAVAILABLE) != null && formSignIn) {
+                rc.response().putHeader(HttpHeaders.LOCATION, "/staff/sign-in?error=unavailable");
+            } else if (rc.get(UNAVAILABLE) != null) {
+                // no password was judged: not a 401 (the client's credentials may be right), a retry soon will do
+                rc.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(UNAVAILABLE_RETRY_SECONDS));
             }
             String session = rc.get(NEW_SESSION);
             if (session != null) {
@@ -131,6 +139,27 @@ public class SignInGate {
         if (rc != null) {
             rc.put(THROTTLED, wait);
         }
+    }
+
+    static void markUnavailable(RoutingContext rc) {
+        if (rc != null) {
+            rc.put(UNAVAILABLE, Boolean.TRUE);
+        }
+    }
+
+    /** For the error body: the status the gate gives a refused sign-in (429, 503), or empty for a plain 401. */
+    public static java.util.Optional<Integer> refusalStatus(RoutingContext rc) {
+        if (rc == null || isFormSignIn(rc)) {
+            return java.util.Optional.empty();
+        }
+        return rc.get(THROTTLED) != null ? java.util.Optional.of(429)
+                : rc.get(UNAVAILABLE) != null ? java.util.Optional.of(503) : java.util.Optional.empty();
+    }
+
+    /** The words of a throttled sign-in's answer, with the wait the gate gives in Retry-After. */
+    public static String throttledMessage(RoutingContext rc) {
+        Duration wait = rc == null ? null : rc.get(THROTTLED);
+        return tooMany(wait == null ? 60 : SignInThrottle.seconds(wait));
     }
 
     static void markFormRefused(RoutingContext rc) {

@@ -94,7 +94,7 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
             SignInGate.markFormRefused(http);
             throw new AuthenticationFailedException("The sign-in form lacks its CSRF token");
         }
-        Optional<Login> login = plausible(username) ? lookUp(username) : Optional.empty();
+        Optional<Login> login = plausible(username) ? lookUp(username, http) : Optional.empty();
         boolean fits = utf8Length(password) <= MAX_PASSWORD_BYTES;
         if (login.isPresent() && fits && cache.isVerified(username, password, login.get().passwordHash())) {
             return signedIn(login.get(), http);
@@ -142,7 +142,7 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
                 .build();
     }
 
-    Optional<Login> lookUp(String username) {
+    Optional<Login> lookUp(String username, RoutingContext http) {
         try (Connection c = standbys.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT username, password_hash, role FROM staff_login WHERE username = ?")) {
             s.setString(1, username);
@@ -150,6 +150,9 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
                 return rs.next() ? Optional.of(new Login(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
             }
         } catch (SQLException e) {
+            // no node answered: the gate turns this into 503 + Retry-After (the form: the sign-in page saying so)
+            LOG.warnf("Staff sign-in for %s unavailable: no standby answered (%s)", username, e.getSQLState());
+            SignInGate.markUnavailable(http);
             throw new AuthenticationFailedException("Staff sign-in is unavailable: " + e.getSQLState(), e);
         }
     }
@@ -173,9 +176,10 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
 
         @Override
         public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
-            String sessionId = SignInGate.sessionId(HttpSecurityUtils.getRoutingContextAttribute(request));
+            RoutingContext http = HttpSecurityUtils.getRoutingContextAttribute(request);
+            String sessionId = SignInGate.sessionId(http);
             return context.runBlocking(() -> {
-                Login login = staff.lookUp(request.getPrincipal())
+                Login login = staff.lookUp(request.getPrincipal(), http)
                         .orElseThrow(() -> new AuthenticationFailedException("No such staff member"));
                 if (!sessions.isValid(sessionId, login.username(), login.passwordHash())) {
                     throw new AuthenticationFailedException("The session has ended");

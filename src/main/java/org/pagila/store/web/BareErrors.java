@@ -7,7 +7,9 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 import java.lang.annotation.Annotation;
+import io.vertx.ext.web.RoutingContext;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.pagila.store.staff.SignInGate;
 
 /**
  * A framework filter that aborts with a bare status still answers by the error contract (words, and a page or JSON).
@@ -18,18 +20,27 @@ public class BareErrors {
     /** What a refused staff form says, whichever check refused it. */
     public static final String FORM_REFUSED = "This form has expired or did not come from the store's own pages. "
             + "Please go back, reload the page and try again.";
+    static final String SIGN_IN_UNAVAILABLE = "Staff sign-in cannot reach the database right now (the cluster may be"
+            + " changing its primary). Please try again in a few seconds.";
     static final String BAD_COOKIE = "Your browser sent a damaged security cookie for this site. Please delete this"
             + " site's cookies and reload the page.";
 
     @ServerResponseFilter
-    public void explain(ContainerRequestContext request, ContainerResponseContext response) {
+    public void explain(ContainerRequestContext request, ContainerResponseContext response, RoutingContext http) {
+        if (response.getStatus() == 401 && !response.hasEntity()) {
+            // a sign-in the gate throttled (429) or could not judge (503): the body says what the status will say
+            SignInGate.refusalStatus(http).ifPresent(response::setStatus);
+        }
         Status status = Status.fromStatusCode(response.getStatus());
-        if (status == null || status.getFamily() != Status.Family.CLIENT_ERROR || response.hasEntity()) {
+        boolean signInUnavailable = status == Status.SERVICE_UNAVAILABLE;
+        if (status == null || (status.getFamily() != Status.Family.CLIENT_ERROR && !signInUnavailable) || response.hasEntity()) {
             return;
         }
         String path = request.getUriInfo().getPath();
         boolean form = !HttpMethod.GET.equals(request.getMethod()) && !HttpMethod.HEAD.equals(request.getMethod());
-        String message = status != Status.BAD_REQUEST ? status.getReasonPhrase() + "." : form ? FORM_REFUSED : BAD_COOKIE;
+        String message = signInUnavailable ? SIGN_IN_UNAVAILABLE
+                : status == Status.TOO_MANY_REQUESTS ? SignInGate.throttledMessage(http)
+                : status != Status.BAD_REQUEST ? status.getReasonPhrase() + "." : form ? FORM_REFUSED : BAD_COOKIE;
         UserError.Link back = form && path.startsWith("/staff") ? UserError.COUNTER : null;
         Response page = ErrorPages.respond(status, message, back, ErrorPages.wantsJson(path, request.getAcceptableMediaTypes()));
         Object entity = page.getEntity() instanceof TemplateInstance template ? template.render() : page.getEntity();

@@ -24,6 +24,7 @@ import org.pagila.cluster.transport.Shell;
 class KvmBootChoicesTest {
     private static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHhNJ2gJwQDGc0ZD2h3YqkA9QlVh3gm5oE7YQe2cB0v6 pagila-kvm";
     private static final Acceleration TCG = new Acceleration(Acceleration.Kind.TCG, "test");
+    private static final Acceleration KVM = new Acceleration(Acceleration.Kind.KVM, "test");
 
     @TempDir
     Path dir;
@@ -64,7 +65,9 @@ class KvmBootChoicesTest {
         DebianGoldenImage image = new DebianGoldenImage(config);
         String xml = new KvmFiles(config, KEY, TCG).domainXml(config.node("node2"), "unused");
         assertTrue(xml.contains("<kernel>" + image.kernel() + "</kernel>") && xml.contains("<initrd>" + image.initrd() + "</initrd>")
-                && xml.contains("<cmdline>root=/dev/vda rw console=ttyS0"), xml);
+                && xml.contains("<cmdline>root=/dev/vda rw console=ttyS0") && xml.contains(" mitigations=off</cmdline>"), xml);
+        assertFalse(new KvmFiles(config, KEY, KVM).domainXml(config.node("node2"), "unused").contains("mitigations"),
+                "under KVM the guest keeps its mitigations");
         assertFalse(xml.contains("<boot dev="), "direct kernel boot: no bootloader, no boot device: " + xml);
         assertTrue(xml.contains("<interface type='bridge'>") && xml.contains("<source bridge='virbr-pagila'/>"), xml);
         assertTrue(xml.contains("<log file='" + config.workDir().resolve("pagila-node2-console.log") + "'/>"), xml);

@@ -79,6 +79,10 @@ public final class NodeControl {
         if (isFenced(node)) {
             throw fenced(node);
         }
+        // A node the engine runs comes back at boot too (a packaged image may ship with its server off at boot).
+        for (List<String> command : node.layout().bootCommands(false)) {
+            node.transport().runAdmin(command);
+        }
         startUnguarded(node);
     }
 

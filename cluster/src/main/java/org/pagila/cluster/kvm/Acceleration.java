@@ -94,6 +94,15 @@ public record Acceleration(Kind kind, String reason) {
         return kind == Kind.KVM ? "<cpu mode='host-passthrough'/>" : "";
     }
 
+    /**
+     * Extra kernel options for a directly booted guest. Under emulation the speculative-execution mitigations guard
+     * against nothing (TCG does not speculate) and cost every system call and context switch; under KVM the guest
+     * runs on the real CPU and keeps them.
+     */
+    public String kernelOptions() {
+        return kind == Kind.KVM ? "" : " mitigations=off";
+    }
+
     /** For `kvm plan`: which and why. */
     public String describe() {
         return kind == Kind.KVM ? "KVM (domain type 'kvm', host CPU passed through): " + reason

@@ -120,7 +120,7 @@ public final class KvmFiles {
                     <initrd>%s</initrd>
                     <cmdline>%s</cmdline>
                 """.formatted(xml(new DebianGoldenImage(config).kernel().toString()), xml(new DebianGoldenImage(config).initrd().toString()),
-                DebianGoldenImage.kernelCommandLine())
+                DebianGoldenImage.kernelCommandLine() + acceleration.kernelOptions())
                 : "    <boot dev='hd'/>\n";
         String nic = config.networkMode() == KvmConfig.NetworkMode.BRIDGE
                 ? "<interface type='bridge'>\n      <source bridge='" + xml(config.bridge()) + "'/>"
