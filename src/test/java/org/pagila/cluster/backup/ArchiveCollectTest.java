@@ -95,6 +95,27 @@ class ArchiveCollectTest {
     }
 
     @Test
+    void whereTheHostsPostgresqlArchivesIntoTheSameFolderItsArchiverCanStillCompareACollectedCopy() throws Exception {
+        // the KVM topology's primary on the host: its archiver (user postgres) and the collection share the folder
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.pagila.cluster.transport.ServiceUser.isRoot()
+                && org.pagila.cluster.transport.Shell.exec(List.of("id", "-u", "postgres")).exitCode() == 0, "root and a user postgres");
+        WalArchive archive = new WalArchive(settings);
+        archive.prepare();
+        org.pagila.cluster.transport.Shell.run(List.of("sh", "-c", "chown postgres:" + org.pagila.cluster.transport.ServiceUser.NAME
+                + " \"$1\" && chmod 2770 \"$1\"", "own", settings.archiveDir().toString()));
+        Path node = node("node1", "000000020000000000000007", "tl2 seg 7");
+        assertEquals(1, collect(node).collect().copied());
+        // the host's standby received the same segment and archives it too: the script, as postgres, must read ours
+        Path offered = Files.createDirectories(tmp.resolve("host-pg_wal"));
+        Files.writeString(offered.resolve("000000020000000000000007"), "tl2 seg 7");
+        Files.setPosixFilePermissions(offered, PosixFilePermissions.fromString("rwxr-xr-x"));
+        org.pagila.cluster.transport.Shell.Result archived = org.pagila.cluster.transport.LocalTransport.as("postgres").exec(List.of("sh",
+                settings.dir().resolve(WalArchive.SCRIPT).toString(), offered.resolve("000000020000000000000007").toString(),
+                "000000020000000000000007"));
+        assertEquals(0, archived.exitCode(), "the host's archiver would stall on the collected copy: " + archived.output());
+    }
+
+    @Test
     void aSharedFolderHasNothingToCollect() {
         ArchiveCollect.Report report = new ArchiveCollect(BackupCluster.of(List.of(), null), settings, Progress.quiet()).collect();
         assertTrue(report.shared());

@@ -174,12 +174,19 @@ public final class ArchiveCollect {
         Path staging = settings.dir().resolve(".collect-" + ProcessHandle.current().pid());
         List<NodeResult> results = new ArrayList<>();
         try {
-            Files.createDirectories(staging);
-            ServiceUser.own(staging);
+            CollectPublisher publisher = new CollectPublisher(settings, staging);
+            List<NodeCopy> copies = new ArrayList<>();
             for (CollectPlan.Listing listing : listings) {
                 Node node = nodes.nodes().stream().filter(n -> n.name().equals(listing.node())).findFirst().orElseThrow();
-                NodeCopy copy = new NodeCopy(node, nodes.dir(), staging, plan.from(node.name()));
-                copy.run(verbose);
+                copies.add(new NodeCopy(node, nodes.dir(), publisher, plan.from(node.name())));
+            }
+            // every node's history files before any segment (see CollectPlan)
+            copies.forEach(copy -> copy.run(verbose, true));
+            copies.forEach(copy -> copy.run(verbose, false));
+            for (int i = 0; i < copies.size(); i++) {
+                NodeCopy copy = copies.get(i);
+                CollectPlan.Listing listing = listings.get(i);
+                Node node = copy.node;
                 if (verbose) {
                     copy.report(listing.files().keySet().stream().filter(here::contains).count(), plan.ignored().get(node.name()).size());
                 } else if (copy.copied > 0) {
@@ -200,11 +207,11 @@ public final class ArchiveCollect {
         return new Report(false, results);
     }
 
-    /** One node's share of the plan: history files first (all nodes' go before any segment), then segments. */
+    /** One node's share of the plan, in two passes: its history files, then (after every node's) its segments. */
     private final class NodeCopy {
         private final Node node;
         private final String dir;
-        private final Path staging;
+        private final CollectPublisher publisher;
         private final List<CollectPlan.Fetch> fetches;
         private int copied;
         private long bytes;
@@ -213,16 +220,17 @@ public final class ArchiveCollect {
         private Optional<String> failure = Optional.empty();
         private long lastReport = System.nanoTime();
 
-        NodeCopy(Node node, String dir, Path staging, List<CollectPlan.Fetch> fetches) {
+        NodeCopy(Node node, String dir, CollectPublisher publisher, List<CollectPlan.Fetch> fetches) {
             this.node = node;
             this.dir = dir;
-            this.staging = staging;
+            this.publisher = publisher;
             this.fetches = fetches;
         }
 
-        void run(boolean verbose) {
-            for (int i = 0; i < fetches.size() && failure.isEmpty(); i += BATCH) {
-                List<String> names = fetches.subList(i, Math.min(fetches.size(), i + BATCH)).stream().map(CollectPlan.Fetch::name).toList();
+        void run(boolean verbose, boolean history) {
+            List<String> all = fetches.stream().map(CollectPlan.Fetch::name).filter(n -> WalNames.isHistory(n) == history).toList();
+            for (int i = 0; i < all.size() && failure.isEmpty(); i += BATCH) {
+                List<String> names = all.subList(i, Math.min(all.size(), i + BATCH));
                 List<String> command = new ArrayList<>(List.of("tar", "-C", dir, "-cf", "-"));
                 command.addAll(names);
                 Shell.Result result = node.transport().read(command, stdout -> {
@@ -240,16 +248,10 @@ public final class ArchiveCollect {
             }
         }
 
-        /** Staged, then handed to the archive script, run as the servers' user (it owns the archive's files). */
         private void publish(String name, java.io.InputStream in, boolean verbose) throws IOException {
-            Path staged = staging.resolve(name);
-            long size;
-            try (OutputStream out = Files.newOutputStream(staged)) {
-                size = in.transferTo(out);
-            }
-            Path script = settings.dir().resolve(WalArchive.SCRIPT);
-            Shell.Result result = new LocalTransport().exec(List.of("sh", script.toString(), staged.toString(), name));
-            Files.deleteIfExists(staged);
+            long[] read = new long[1];
+            Shell.Result result = publisher.publish(name, in, read);
+            long size = read[0];
             if (result.exitCode() != 0) {
                 refused.add(name + " (" + node.name() + ": " + firstLine(result.output()) + ")");
             } else if (result.output().contains("keeping the archived one")) {
