@@ -146,9 +146,14 @@ public final class ArchiveCollect {
         }
     }
 
+    /** The node's archive as `find` lists it; a transport that fails (timeout, no such container) as a failed result. */
     private static Shell.Result list(Node node, String dir) {
-        return node.transport().exec(List.of("sh", "-c", "cd \"$1\" && find . -maxdepth 1 -type f -printf '%f\\t%s\\n'",
-                "list-archive", dir));
+        try {
+            return node.transport().exec(List.of("sh", "-c", "cd \"$1\" && find . -maxdepth 1 -type f -printf '%f\\t%s\\n'",
+                    "list-archive", dir));
+        } catch (ClusterException e) {
+            return new Shell.Result(-1, e.getMessage());
+        }
     }
 
     private Report run(boolean verbose) {
@@ -233,24 +238,30 @@ public final class ArchiveCollect {
                 List<String> names = all.subList(i, Math.min(all.size(), i + BATCH));
                 List<String> command = new ArrayList<>(List.of("tar", "-C", dir, "-cf", "-"));
                 command.addAll(names);
-                Shell.Result result = node.transport().read(command, stdout -> {
-                    TarArchiveInputStream in = new TarArchiveInputStream(stdout);
-                    TarArchiveEntry entry;
-                    while ((entry = in.getNextEntry()) != null) {
-                        if (entry.isFile() && CollectPlan.wanted(entry.getName())) {
-                            publish(entry.getName(), in, verbose);
+                Shell.Result result;
+                try {
+                    result = node.transport().read(command, stdout -> {
+                        TarArchiveInputStream in = new TarArchiveInputStream(stdout);
+                        TarArchiveEntry entry;
+                        while ((entry = in.getNextEntry()) != null) {
+                            if (entry.isFile() && CollectPlan.wanted(entry.getName())) {
+                                publish(entry.getName(), entry.getSize(), in, verbose);
+                            }
                         }
-                    }
-                });
+                    });
+                } catch (ClusterException e) {
+                    // the connection broke while reading (or timed out): what was published stays, the rest waits for the next run
+                    result = new Shell.Result(-1, e.getMessage());
+                }
                 if (result.exitCode() != 0) {
                     failure = Optional.of(firstLine(result.output()));
                 }
             }
         }
 
-        private void publish(String name, java.io.InputStream in, boolean verbose) throws IOException {
+        private void publish(String name, long expectedSize, java.io.InputStream in, boolean verbose) throws IOException {
             long[] read = new long[1];
-            Shell.Result result = publisher.publish(name, in, read);
+            Shell.Result result = publisher.publish(name, expectedSize, in, read);
             long size = read[0];
             if (result.exitCode() != 0) {
                 refused.add(name + " (" + node.name() + ": " + firstLine(result.output()) + ")");

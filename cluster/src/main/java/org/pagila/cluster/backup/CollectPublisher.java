@@ -37,10 +37,15 @@ final class CollectPublisher {
     }
 
     /** Stages the file from {@code in} ({@code size[0]}: the bytes read) and returns the script's exit code and message. */
-    Shell.Result publish(String name, InputStream in, long[] size) throws IOException {
+    Shell.Result publish(String name, long expectedSize, InputStream in, long[] size) throws IOException {
         Path staged = staging.resolve(name);
         try (OutputStream out = Files.newOutputStream(staged)) {
             size[0] = in.transferTo(out);
+        }
+        if (size[0] != expectedSize) {
+            // a stream cut short never reaches the archive: the file is read again at the next collection
+            Files.deleteIfExists(staged);
+            throw new IOException(name + ": read " + size[0] + " of " + expectedSize + " bytes");
         }
         Path script = settings.dir().resolve(WalArchive.SCRIPT);
         try {
