@@ -92,7 +92,7 @@ public final class ArchiveCollect {
         progress.detail(String.format("collected %d file(s), %s from %d of %d node(s)%s%s", report.copied(),
                 BackupCatalog.megabytes(report.bytes()), report.nodes().size() - report.unreachable().size(), report.nodes().size(),
                 report.unreachable().isEmpty() ? "" : "; not reachable: " + String.join(", ", report.unreachable()),
-                report.refused().isEmpty() ? "" : "; REFUSED (a different copy is archived here): " + report.refused()));
+                report.refused().isEmpty() ? "" : "; REFUSED by the archive script (a different copy here, or it cannot write): " + report.refused()));
         return report;
     }
 

@@ -78,8 +78,8 @@ public final class BackupCli {
                 }
                 ArchiveCollect.Report report = new ArchiveCollect(nodes.get(), settings, progress(1)).collect();
                 if (!report.refused().isEmpty()) {
-                    throw new ClusterException("The archive here holds a different copy of " + report.refused()
-                            + ": kept as it is (never overwritten); compare the nodes' copies before trusting a restore past them");
+                    throw new ClusterException("The archive script refused " + report.refused() + ": a different copy is archived here"
+                            + " (never overwritten: compare the copies before trusting a restore past them) or it cannot write");
                 }
             }
             case "backup-timer" -> {
