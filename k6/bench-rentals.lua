@@ -1,6 +1,8 @@
 -- wrk script of k6/bench.sh: the rental API at the counter. One connection per thread (wrk -tN -cN), each renting
 -- any in-stock copy of a random film to a random customer (POST /api/rentals) and returning it with the next
 -- request (POST /api/rentals/{id}/return), so stock never runs out. HTTP Basic as STAFF_USER / STAFF_PASSWORD.
+-- FILM_IDS and CUSTOMER_IDS (comma-separated): the films the staff member's store stocks and the active customers, as
+-- a counter rents them; without them any of 1..1000 and 1..599 (some not stocked there or inactive: 409).
 -- done() prints a RESULT line: rentals/s (201s), returns/s, statuses, latency percentiles.
 local threads = {}
 
@@ -25,6 +27,10 @@ end
 function init(args)
   auth = "Basic " .. base64((os.getenv("STAFF_USER") or "Mike") .. ":" .. (os.getenv("STAFF_PASSWORD") or ""))
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
+  films = {}
+  for id in string.gmatch(os.getenv("FILM_IDS") or "", "%d+") do table.insert(films, tonumber(id)) end
+  customers = {}
+  for id in string.gmatch(os.getenv("CUSTOMER_IDS") or "", "%d+") do table.insert(customers, tonumber(id)) end
   pending = nil
   rentals, returns = 0, 0
   statuses = {}
@@ -39,7 +45,9 @@ function request()
     return wrk.format("POST", path, headers, "")
   end
   returning = false
-  local body = string.format('{"customerId": %d, "filmId": %d}', math.random(1, 599), math.random(1, 1000))
+  local body = string.format('{"customerId": %d, "filmId": %d}',
+    #customers > 0 and customers[math.random(1, #customers)] or math.random(1, 599),
+    #films > 0 and films[math.random(1, #films)] or math.random(1, 1000))
   return wrk.format("POST", "/api/rentals", headers, body)
 end
 

@@ -15,7 +15,8 @@
 # Settings (environment): DURATION (10s), CONNECTIONS (16), THREADS (2), GROW (10), BENCH_CLUSTER (bench),
 #   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, management ports +10),
 #   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder),
-#   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile).
+#   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile),
+#   STORE_JAVA_OPTS (the store's JVM options; default the README's, see "Performance").
 # Needs: wrk (apt-get install wrk), pgbench + psql (postgresql-client, e.g. postgresql-15), python3, a JDK 17.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +26,8 @@ duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-16}"
 threads="${THREADS:-2}"
 grow="${GROW:-10}"
+# The store's JVM options: README "Performance" (the store's memory) says why these.
+java_opts="${STORE_JAVA_OPTS--Xmx256m -XX:MetaspaceSize=128m -XX:+UseSerialGC}"
 export PAGILA_CLUSTER_NAME="${BENCH_CLUSTER:-bench}"
 export PAGILA_CLUSTER_HOSTS="${BENCH_HOSTS:-127.0.0.1:22432,127.0.0.1:22433,127.0.0.1:22434,127.0.0.1:22435}"
 port="${BENCH_PORT:-22080}"
@@ -72,7 +75,7 @@ cleanup() {
 trap cleanup EXIT
 
 say "load before: $(uptime)"
-record "{\"label\":\"machine\",\"cores\":$(nproc),\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"duration\":\"$duration\",\"connections\":$connections,\"threads\":$threads,\"grow\":$grow,\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\"}"
+record "{\"label\":\"machine\",\"cores\":$(nproc),\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"duration\":\"$duration\",\"connections\":$connections,\"threads\":$threads,\"grow\":$grow,\"java_opts\":\"$java_opts\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\"}"
 
 say "cluster '$PAGILA_CLUSTER_NAME' on $PAGILA_CLUSTER_HOSTS"
 cluster_up() { # a second try: on a loaded machine a node can miss the first role check's timeout
@@ -89,8 +92,9 @@ fi
 start_store() { # start_store PORT LOG [ENV...]: the packaged store; echoes its pid
   local p="$1" log="$2"
   shift 2
-  env "$@" QUARKUS_HTTP_PORT="$p" QUARKUS_MANAGEMENT_PORT=$((p + 10)) \
-    java -jar "$jar" > "$log" 2>&1 &
+  # no scheduled base backup: each store would take one at its start, in the middle of the measurements
+  env "$@" QUARKUS_HTTP_PORT="$p" QUARKUS_MANAGEMENT_PORT=$((p + 10)) PAGILA_BACKUP_EVERY=off \
+    java $java_opts -jar "$jar" > "$log" 2>&1 &
   echo $!
 }
 await_ready() { # await_ready PORT LOG
@@ -156,28 +160,31 @@ lat=$(echo "$pgb" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' | head -1)
 record "{\"label\":\"limit-pgbench\",\"route\":\"film_page query on node1\",\"rps\":$tps,\"latency_avg\":${lat:-0}}"
 echo "  limit-pgbench  film page query on node1: $tps tx/s"
 
-say "catalog routes: standby routing and primary-only, interleaved (order alternates per route)"
-i=0
+say "catalog routes: standby routing and primary-only, interleaved A-B-B-A (halves of ${duration} each way, merged in the report)"
+# Each route runs routing, primary-only, primary-only, routing for half the duration each: a machine whose load drifts
+# during a route's measurement (other work, a materialized-view refresh, pool connections renewed) weighs on both
+# stores alike, so the ratio compares the stores and not the moments they were measured at.
+half="$(( ${seconds%.*} / 2 > 0 ? ${seconds%.*} / 2 : 1 ))s"   # wrk takes whole seconds
 for route in "${routes[@]}"; do
   # {ID}: actor ids (1..200); {id}: film ids (1..1000)
   r="${route/'{ID}'/'{id}'}"
   idmax=1000
   [ "$r" != "$route" ] && idmax=200
-  if [ $((i % 2)) = 0 ]; then
-    ID_MAX=$idmax run_wrk routing "$port" "$r"; ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r"
-  else
-    ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r"; ID_MAX=$idmax run_wrk routing "$port" "$r"
-  fi
-  i=$((i + 1))
+  ID_MAX=$idmax run_wrk routing "$port" "$r" "$half"
+  ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r" "$half"
+  ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r" "$half"
+  ID_MAX=$idmax run_wrk routing "$port" "$r" "$half"
 done
 
-say "rental API: 4 clients (HTTP Basic as Mike), replication lag sampled on the primary"
+say "rental API: 4 clients (HTTP Basic as Mike; films his store stocks, active customers), replication lag sampled on the primary"
 lag="$out/lag.txt"
 : > "$lag"
 ( while true; do sql 0 "SELECT coalesce(extract(epoch FROM max(replay_lag)) * 1000, 0) FROM pg_stat_replication" >> "$lag" 2>/dev/null || true; sleep 0.2; done ) &
 lag_sampler=$!
 samplers+=("$lag_sampler")
-line=$(STAFF_USER=Mike STAFF_PASSWORD="$(secret staff.Mike.password)" wrk --timeout 10s -t4 -c4 -d"$duration" -s "$here/bench-rentals.lua" \
+stocked=$(sql 0 "SELECT string_agg(DISTINCT i.film_id::text, ',') FROM inventory i JOIN staff s USING (store_id) WHERE s.username = 'Mike'")
+active=$(sql 0 "SELECT string_agg(customer_id::text, ',') FROM customer WHERE activebool AND active = 1")
+line=$(STAFF_USER=Mike STAFF_PASSWORD="$(secret staff.Mike.password)" FILM_IDS="$stocked" CUSTOMER_IDS="$active" wrk --timeout 10s -t4 -c4 -d"$duration" -s "$here/bench-rentals.lua" \
   "http://127.0.0.1:$port" | grep '^RESULT ' | sed 's/^RESULT //')
 kill "$lag_sampler" 2>/dev/null || true
 record "$line"

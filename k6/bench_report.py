@@ -2,6 +2,7 @@
 """Turns k6/bench.sh's results.jsonl into report.md and four SVG plots (standard library only: the plots are plain
 horizontal bars with their figures written on them, so nothing is hidden by a charting library's defaults)."""
 import json
+from bisect import bisect_right
 import sys
 from html import escape
 from pathlib import Path
@@ -21,8 +22,46 @@ def runs(label):
 machine, after = one("machine") or {}, one("machine-after") or {}
 live, pgbench = one("limit-live"), one("limit-pgbench")
 combined = 1 / (1 / live["rps"] + 1 / pgbench["rps"]) if live and pgbench and live["rps"] > 0 and pgbench["rps"] > 0 else None
-routing = {r["route"]: r for r in runs("routing")}
-primary_only = {r["route"]: r for r in runs("primary-only")}
+
+
+def merged_quantile(parts, p):
+    """The p-th percentile of the union of several runs' latencies, each given by its quantile table (every 0.1 %)
+    and weighted by its request count: the smallest latency at which the merged distribution reaches p."""
+    tables = [(r["requests"], r["quantiles"]) for r in parts if r.get("quantiles") and r["requests"]]
+    total = sum(n for n, _ in tables)
+    if not total:
+        return max(r[f"p{p}"] for r in parts)
+    tables = [(n, sorted(qs)) for n, qs in tables]
+    candidates = sorted({q for _, qs in tables for q in qs})
+    reached = lambda x: sum(n * bisect_right(qs, x) / len(qs) for n, qs in tables) / total >= p / 100 - 1e-9
+    low, high = 0, len(candidates) - 1
+    while low < high:  # the merged distribution only grows with x: bisect over the candidate latencies
+        mid = (low + high) // 2
+        low, high = (low, mid) if reached(candidates[mid]) else (mid + 1, high)
+    return candidates[low]
+
+
+def merge(parts):
+    """One measurement of a route from its interleaved halves: requests over seconds, merged percentiles, counts summed."""
+    if len(parts) == 1:
+        return parts[0]
+    requests, seconds = sum(r["requests"] for r in parts), sum(r["seconds"] for r in parts)
+    counts = lambda key: {k: sum(r[key].get(k, 0) for r in parts) for r in parts for k in r[key]}
+    return {"label": parts[0]["label"], "route": parts[0]["route"], "requests": requests, "seconds": seconds,
+            "rps": requests / seconds if seconds else 0, "p50": merged_quantile(parts, 50), "p95": merged_quantile(parts, 95),
+            "p99": merged_quantile(parts, 99), "max": max(r["max"] for r in parts), "statuses": counts("statuses"),
+            "served": counts("served"), "halves": [round(r["rps"]) for r in parts]}
+
+
+def by_route(label):
+    routes = {}
+    for r in runs(label):
+        routes.setdefault(r["route"], []).append(r)
+    return {route: merge(parts) for route, parts in routes.items()}
+
+
+routing = by_route("routing")
+primary_only = by_route("primary-only")
 rentals, lag, rss = one("rentals"), one("lag"), one("rss")
 grown = [r for r in rows if str(r.get("label", "")).startswith("grown-x")]
 grow = machine.get("grow", 1)
@@ -114,21 +153,32 @@ lines = [
     f"Commit `{machine.get('commit')}`, {machine.get('cores')} cores, load average before {machine.get('load_before')} and after "
     f"{after.get('load_after')} (1, 5, 15 min; other work on the machine shares the cores), wrk `-t{machine.get('threads')} "
     f"-c{machine.get('connections')} -d{machine.get('duration')}` per measurement, run took {after.get('seconds')} s.",
-    "Store, the four PostgreSQL nodes and the load generator all run on this machine.", "",
+    "Store, the four PostgreSQL nodes and the load generator all run on this machine; the store's JVM options: "
+    f"`{machine.get('java_opts') or '(none)'}`.", "",
     "## Limits of this machine", "",
     "| what | figure |", "|---|---|",
     f"| `/q/health/live` (no database) | {fmt(live['rps'] if live else None)} req/s |",
     f"| pgbench, the film page's query on node1 ({machine.get('connections')} clients) | {fmt(pgbench['rps'] if pgbench else None)} tx/s |",
     f"| combined limit (1 / (1/live + 1/pgbench)) | {fmt(combined)} req/s |", "",
     "## Catalog routes", "",
-    "| route | req/s routing | p50 | p95 | p99 (ms) | req/s primary-only | routing / primary-only | served by | non-2xx |",
-    "|---|---|---|---|---|---|---|---|---|"]
+    "Each route ran interleaved routing, primary-only, primary-only, routing (half the duration each); the figures merge "
+    "the halves (req/s over both, percentiles of all requests); the halves' req/s are in the last column.", "",
+    "| route | req/s routing | p50 | p95 | p99 (ms) | req/s primary-only | routing / primary-only | served by | non-2xx | halves r/p/p/r |",
+    "|---|---|---|---|---|---|---|---|---|---|"]
+
+
+def halves(a, b):
+    if "halves" not in a or not b or "halves" not in b:
+        return "-"
+    return " / ".join(fmt(v) for v in [a["halves"][0], *b["halves"], *a["halves"][1:]])
+
+
 for r in order:
     a, b = routing[r], primary_only.get(r)
     ratio = a["rps"] / b["rps"] if b and b["rps"] else None
     served = " / ".join(f"{n} {c}" for n, c in sorted(a["served"].items()))
     lines.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {fmt(b['rps'] if b else None)} | "
-                 f"{fmt(ratio, 2)}x | {served} | {non_2xx(a) + (non_2xx(b) if b else 0)} |")
+                 f"{fmt(ratio, 2)}x | {served} | {non_2xx(a) + (non_2xx(b) if b else 0)} | {halves(a, b)} |")
 lines += ["", "## Spread of reads over the nodes (all routing runs)", "", "| node | reads | share |", "|---|---|---|"]
 lines += [f"| {n} | {spread[n]} | {100 * spread[n] / reads:.1f} % |" for n in nodes] if reads else []
 if film:

@@ -24,8 +24,9 @@ import org.pagila.store.web.UserError;
 
 /**
  * Every catalog read, on the standby persistence unit, in one style: HQL (or Panache) into records, and one named
- * native query for full-text search. Each page is one round trip in the common case: a list carries its total in a
- * window count (a second query only for a page past the end), a film page is one row of the film_page view, the
+ * native query for full-text search. Each page is one round trip in the common case: a film list carries its total in
+ * a count subquery, an actor's films and search results in a window count (a second query only for a page past the
+ * end), a film page is one row of the film_page view, the
  * storefront is the precomputed storefront_shelf rows. The filter vocabulary (categories, languages) is reference
  * data that changes with a schema migration, not with traffic, so it is kept in memory for a minute.
  */
@@ -54,67 +55,75 @@ public class CatalogService {
         return known;
     }
 
+    /** Counted over film_category per category (size): a join ON MEMBER OF paired every category with every film. */
     public List<CategoryCount> categories() {
         return em.createQuery("""
-                SELECT new org.pagila.store.catalog.CatalogViews$CategoryCount(c.name, count(f))
-                FROM Category c LEFT JOIN Film f ON c MEMBER OF f.categories
-                GROUP BY c.id, c.name ORDER BY c.name""", CategoryCount.class).getResultList();
+                SELECT new org.pagila.store.catalog.CatalogViews$CategoryCount(c.name, size(c.films))
+                FROM Category c ORDER BY c.name""", CategoryCount.class).getResultList();
     }
 
-    /** One page of films matching the filters, in the requested order, with the total in the same round trip. */
+    /**
+     * One page of films matching the filters, in the requested order, with the total in the same round trip: an
+     * uncorrelated count subquery, which PostgreSQL runs once beside the page. (A window count over the result, as
+     * before, made the database read and keep every matching film before it could sort and cut the page; the title
+     * order can now stop after one page of the title index.)
+     */
     public FilmPage films(FilmQuery query, IntFunction<String> hrefOfPage) {
         Map<String, Object> params = new LinkedHashMap<>();
-        String where = where(query, params);
-        TypedQuery<FilmHit> page = em.createQuery(FilmHit.select(query.sort() == FilmQuery.Sort.POPULARITY) + where + " ORDER BY " + query.sort().orderBy + ", f.id", FilmHit.class);
+        String where = where(query, params, "f");
+        String total = "(SELECT count(*) FROM Film t" + where(query, params, "t") + ")";
+        TypedQuery<FilmHit> page = em.createQuery(FilmHit.select(query.sort() == FilmQuery.Sort.POPULARITY, total) + where
+                + " ORDER BY " + query.sort().orderBy + ", f.id", FilmHit.class);
         params.forEach(page::setParameter);
         List<FilmHit> hits = page.setFirstResult((query.page() - 1) * Paging.PAGE_SIZE).setMaxResults(Paging.PAGE_SIZE)
                 .getResultList();
-        long total;
+        long count;
         if (!hits.isEmpty()) {
-            total = hits.get(0).total();
+            count = hits.get(0).total();
         } else {
-            TypedQuery<Long> count = em.createQuery("SELECT count(f) FROM Film f" + where, Long.class);
-            params.forEach(count::setParameter);
-            total = count.getSingleResult();
+            TypedQuery<Long> counted = em.createQuery("SELECT count(f) FROM Film f" + where, Long.class);
+            params.forEach(counted::setParameter);
+            count = counted.getSingleResult();
         }
-        return new FilmPage(hits.stream().map(FilmHit::card).toList(), Paging.of(query.page(), total, hrefOfPage));
+        return new FilmPage(hits.stream().map(FilmHit::card).toList(), Paging.of(query.page(), count, hrefOfPage));
     }
 
-    private static String where(FilmQuery query, Map<String, Object> params) {
+    /** The filters as an HQL WHERE clause over the Film alias f (the same parameters for any alias). */
+    private static String where(FilmQuery query, Map<String, Object> params, String f) {
         List<String> conditions = new ArrayList<>();
         if (query.category() != null) {
-            conditions.add("EXISTS (SELECT 1 FROM f.categories c WHERE c.name = :category)");
+            conditions.add("EXISTS (SELECT 1 FROM " + f + ".categories c WHERE c.name = :category)");
             params.put("category", query.category());
         }
         if (query.rating() != null) {
             // rating is Pagila's enum mpaa_rating: compare its text, the parameter is a string
-            conditions.add("cast(f.rating AS String) = :rating");
+            conditions.add("cast(" + f + ".rating AS String) = :rating");
             params.put("rating", query.rating());
         }
         if (query.language() != null) {
-            conditions.add("trim(f.language.name) = :language");
+            conditions.add("trim(" + f + ".language.name) = :language");
             params.put("language", query.language());
         }
         if (query.minLength() != null) {
-            conditions.add("f.length >= :minLength");
+            conditions.add(f + ".length >= :minLength");
             params.put("minLength", query.minLength());
         }
         if (query.maxLength() != null) {
-            conditions.add("f.length <= :maxLength");
+            conditions.add(f + ".length <= :maxLength");
             params.put("maxLength", query.maxLength());
         }
         if (query.minRate() != null) {
-            conditions.add("f.rentalRate >= :minRate");
+            conditions.add(f + ".rentalRate >= :minRate");
             params.put("minRate", query.minRate());
         }
         if (query.maxRate() != null) {
-            conditions.add("f.rentalRate <= :maxRate");
+            conditions.add(f + ".rentalRate <= :maxRate");
             params.put("maxRate", query.maxRate());
         }
         if (query.feature() != null) {
             // array_position, not array_contains: PostgreSQL has no text[] @> varchar[] (the parameter is a varchar);
             // HQL's array_position answers 0 when the element is absent
-            conditions.add("array_position(f.specialFeatures, :feature) > 0");
+            conditions.add("array_position(" + f + ".specialFeatures, :feature) > 0");
             params.put("feature", query.feature());
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
@@ -132,7 +141,7 @@ public class CatalogService {
         if (actor == null) {
             throw UserError.notFound("There is no actor number " + id + " in the catalog.").withLink("/films", "Browse all films");
         }
-        List<FilmCard> films = em.createQuery(FilmHit.select(false) + " WHERE EXISTS (SELECT 1 FROM f.actors a WHERE a.id = :id) ORDER BY f.title", FilmHit.class)
+        List<FilmCard> films = em.createQuery(FilmHit.select(false, "count(*) OVER ()") + " WHERE EXISTS (SELECT 1 FROM f.actors a WHERE a.id = :id) ORDER BY f.title", FilmHit.class)
                 .setParameter("id", id).getResultList().stream().map(FilmHit::card).toList();
         return new ActorFilms(actor.id, actor.name(), films);
     }

@@ -12,12 +12,12 @@ public record FilmHit(Integer id, String title, String description, Integer rele
     static final String MAPPING = "FilmHit";
 
     /**
-     * The HQL of a list query over Film f: the cards, and the rental counts only where the list is about them
-     * (the popularity sort joins FilmPopularity p).
+     * The HQL of a list query over Film f: the cards, the total (an HQL expression: a count subquery, or a window
+     * count), and the rental counts only where the list is about them (the popularity sort joins FilmPopularity p).
      */
-    static String select(boolean withRentals) {
+    static String select(boolean withRentals, String total) {
         return "SELECT new org.pagila.store.catalog.FilmHit(f.id, f.title, f.description, f.releaseYear, f.rating, f.length,"
-                + " f.rentalRate, " + (withRentals ? "coalesce(p.rentals, 0L)" : "0L") + ", true, count(*) OVER ()) FROM Film f"
+                + " f.rentalRate, " + (withRentals ? "coalesce(p.rentals, 0L)" : "0L") + ", true, " + total + ") FROM Film f"
                 + (withRentals ? " LEFT JOIN FilmPopularity p ON p.filmId = f.id" : "");
     }
 

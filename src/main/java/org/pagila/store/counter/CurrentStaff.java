@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.pagila.store.cluster.ReadYourWrites;
+import org.pagila.store.staff.StaffIdentityProvider;
 import org.pagila.store.staff.StaffLogin;
 import org.pagila.store.rental.StaffMember;
 
@@ -23,6 +24,11 @@ public class CurrentStaff {
 
     public StaffMember get() {
         if (member == null) {
+            // read with the credential on this very request (StaffIdentityProvider); the query is only for an identity
+            // made some other way
+            member = identity.getAttribute(StaffIdentityProvider.MEMBER);
+        }
+        if (member == null) {
             String username = identity.getPrincipal().getName();
             member = StaffLogin.byUsername(username)
                     .orElseThrow(() -> new ForbiddenException("No active staff member " + username));
@@ -35,16 +41,8 @@ public class CurrentStaff {
         return readYourWrites.connectionFor(get().username());
     }
 
-    /**
-     * Call after each committed write of this staff member. The write is already committed, so a primary that
-     * vanishes right now must not turn the answer into an error: the next reads just may not see it at once.
-     */
+    /** Call after each committed write of this staff member (the next read asks the primary where that write is). */
     public void wrote() {
-        try {
-            readYourWrites.wrote(get().username());
-        } catch (SQLException | RuntimeException e) {
-            org.jboss.logging.Logger.getLogger(CurrentStaff.class).warnf("Could not note %s's write position: %s",
-                    get().username(), e.getMessage());
-        }
+        readYourWrites.wrote(get().username());
     }
 }

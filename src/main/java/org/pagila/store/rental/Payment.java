@@ -6,7 +6,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -19,8 +18,9 @@ import org.hibernate.annotations.Immutable;
 public class Payment extends PanacheEntityBase {
     @Id
     @Column(name = "payment_id")
-    @SequenceGenerator(name = "payment_seq", sequenceName = "payment_payment_id_seq", allocationSize = 1)
-    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "payment_seq")
+    // The column's own default (nextval of its serial sequence), returned by the INSERT: one round trip per row,
+    // where a sequence generator with allocationSize 1 made it two (nextval, then the insert).
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Integer id;
 
     @Column(name = "customer_id")
@@ -37,11 +37,11 @@ public class Payment extends PanacheEntityBase {
     @Column(name = "payment_date")
     public OffsetDateTime paymentDate;
 
-    static Payment of(Rental rental, StaffMember staff, BigDecimal amount, OffsetDateTime at) {
+    static Payment of(int customerId, StaffMember staff, int rentalId, BigDecimal amount, OffsetDateTime at) {
         Payment payment = new Payment();
-        payment.customerId = rental.customerId;
+        payment.customerId = customerId;
         payment.staffId = staff.staffId();
-        payment.rentalId = rental.id;
+        payment.rentalId = rentalId;
         payment.amount = amount;
         payment.paymentDate = at;
         return payment;

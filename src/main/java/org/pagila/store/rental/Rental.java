@@ -6,7 +6,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.OffsetDateTime;
 
@@ -20,8 +19,9 @@ import java.time.OffsetDateTime;
 public class Rental extends PanacheEntityBase {
     @Id
     @Column(name = "rental_id")
-    @SequenceGenerator(name = "rental_seq", sequenceName = "rental_rental_id_seq", allocationSize = 1)
-    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "rental_seq")
+    // The column's own default (nextval of its serial sequence), returned by the INSERT: one round trip per row,
+    // where a sequence generator with allocationSize 1 made it two (nextval, then the insert).
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Integer id;
 
     @Column(name = "rental_date", updatable = false)

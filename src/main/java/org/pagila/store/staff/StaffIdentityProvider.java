@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.pagila.store.rental.StaffMember;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,8 +68,11 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
     @ConfigProperty(name = "quarkus.rest-csrf.token-signature-key")
     Optional<String> csrfSignatureKey;
 
-    record Login(String username, String passwordHash, String role) {
+    record Login(String username, String passwordHash, String role, StaffMember member) {
     }
+
+    /** The identity's attribute holding the staff member (id, store, name) read with the credential: no second query. */
+    public static final String MEMBER = "pagila.staff-member";
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -139,15 +143,19 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
         return QuarkusSecurityIdentity.builder()
                 .setPrincipal(new QuarkusPrincipal(login.username()))
                 .addRole(login.role())
+                .addAttribute(MEMBER, login.member())
                 .build();
     }
 
     Optional<Login> lookUp(String username, RoutingContext http) {
         try (Connection c = standbys.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT username, password_hash, role FROM staff_login WHERE username = ?")) {
+             PreparedStatement s = c.prepareStatement("SELECT username, password_hash, role, staff_id, store_id, first_name, last_name"
+                     + " FROM staff_login WHERE username = ?")) {
             s.setString(1, username);
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(new Login(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
+                return rs.next() ? Optional.of(new Login(rs.getString("username"), rs.getString("password_hash"), rs.getString("role"),
+                        new StaffMember(rs.getInt("staff_id"), rs.getInt("store_id"), rs.getString("username"),
+                                rs.getString("first_name") + " " + rs.getString("last_name")))) : Optional.empty();
             }
         } catch (SQLException e) {
             // no node answered: the gate turns this into 503 + Retry-After (the form: the sign-in page saying so)
