@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +23,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.Jdbc;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.backup.BackupCluster;
@@ -39,17 +34,8 @@ import org.pagila.cluster.backup.RestoreTarget;
 import org.pagila.cluster.backup.WalArchive;
 import org.pagila.cluster.engine.Node;
 import org.pagila.cluster.engine.NodeControl;
-import org.pagila.cluster.engine.PackagedLayout;
-import org.pagila.cluster.engine.Plan;
-import org.pagila.cluster.engine.Provisioning;
-import org.pagila.cluster.pagila.PagilaFiles;
 import org.pagila.cluster.secrets.HiddenAdminFile;
 import org.pagila.cluster.secrets.Secrets;
-import org.pagila.cluster.transport.DockerExecTransport;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.utility.DockerImageName;
 
 /**
  * The same backup implementation over `docker exec`: a primary and one standby in containers with Debian's packaged
@@ -62,79 +48,29 @@ import org.testcontainers.utility.DockerImageName;
 class ContainerBackupTest {
     private static final int BLOCK = Integer.parseInt(Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).orElse("29000"));
     private static final int RESTORE_PORT = BLOCK + 981;
-    private static final List<String> NAMES = List.of("primary", "node1");
-
-    private static DockerClient docker;
+    private static BackupContainers containers;
     private static BackupSettings settings;
     private static NodeControl control;
-    private static Network network;
-    private static final List<GenericContainer<?>> containers = new ArrayList<>();
-    private static final Map<String, Node> nodes = new LinkedHashMap<>();
+    private static Map<String, Node> nodes;
 
     @BeforeAll
     static void startNodes() throws Exception {
-        docker = DockerNodes.require("ContainerBackupTest");
-
-        // a cluster folder the servers' user can reach (restores run as it), beside the other test clusters
-        ClusterSettings cluster = ClusterSettings.from(key -> switch (key) {
-            case "pagila.cluster.name" -> Optional.of("containers-backup-" + RESTORE_PORT);
-            case "pagila.cluster.hosts" -> Optional.of("127.0.0.1:1,127.0.0.1:2,127.0.0.1:3,127.0.0.1:4");
-            default -> Optional.empty();
-        });
-        org.pagila.cluster.engine.PostgresBinaries.deleteTree(cluster.clusterDir());
-        Files.createDirectories(cluster.clusterDir());
-        settings = BackupSettings.fromSystem(cluster);
-        WalArchive archive = new WalArchive(settings);
-        archive.prepare();
-        control = new NodeControl(Secrets.loadOrCreate(cluster.secretsFile()));
-        PackagedLayout layout = new PackagedLayout("15", 5432).withArchiving(archive.serverSettings());
-
-        network = Network.newNetwork();
-        for (String name : NAMES) {
-            GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(DockerNodes.IMAGE))
-                    .withNetwork(network)
-                    .withNetworkAliases(name)
-                    .withLabel("pagila.branch", Optional.ofNullable(System.getenv("PAGILA_CLUSTER_NAME")).orElse("test"))
-                    // the backup folder at the same path inside: archive_command and the archive agree on every node.
-                    // A plain Docker bind: Testcontainers' own file binds first try to pull a helper image (no registry here)
-                    .withCreateContainerCmdModifier(cmd -> cmd.withHostName(name).getHostConfig()
-                            .withBinds(new Bind(settings.dir().toString(), new Volume(settings.dir().toString()))))
-                    .withExposedPorts(layout.port())
-                    .waitingFor(Wait.forLogMessage(".*pagila node ready.*", 1));
-            container.start();
-            containers.add(container);
-            nodes.put(name, new Node(name, name, layout.port(), new DockerExecTransport(container.getContainerId(), PackagedLayout.OS_USER),
-                    layout, () -> new ClusterSettings.NodeAddress(name, container.getHost(), DockerNodes.hostPort(docker, container, layout.port()))));
-        }
-        String subnet = docker.inspectNetworkCmd().withNetworkId(network.getId()).exec().getIpam().getConfig().get(0).getSubnet();
-        Progress progress = new Progress(System.out, 3);
-        Provisioning provisioning = new Provisioning(() -> control, subnet, new PagilaFiles(PagilaFiles.dirFromEnvironment(), progress), progress);
-        new Plan(nodes.values().stream().map(archive::writableBy).toList()).run(progress);
-        new Plan(provisioning.primary(nodes.get("primary"), List.of(nodes.get("node1")))).run(progress);
-        new Plan(provisioning.standby(nodes.get("node1"), nodes.get("primary"))).run(progress);
+        containers = BackupContainers.start("ContainerBackupTest", "containers-backup", RESTORE_PORT, true);
+        settings = containers.settings;
+        control = containers.control;
+        nodes = containers.nodes;
     }
 
     @AfterAll
     static void removeNodes() throws IOException {
-        if (settings != null) {
-            try {
-                new Restore(settings, Progress.quiet()).stop(RESTORE_PORT);
-            } catch (RuntimeException nothingRestored) {
-                // the test stops it itself
-            }
-        }
-        containers.forEach(GenericContainer::stop);
-        if (network != null) {
-            network.close();
-        }
-        if (settings != null) {
-            org.pagila.cluster.engine.PostgresBinaries.deleteTree(settings.cluster().clusterDir());
+        if (containers != null) {
+            containers.remove();
         }
     }
 
     @Test
     void aBackupReadOverDockerExecRestoresToThePointBetweenTwoMarkerRentals() throws Exception {
-        BackupCluster cluster = BackupCluster.of(List.copyOf(nodes.values()), settings.cluster().secretsFile());
+        BackupCluster cluster = BackupCluster.of(containers.nodeList(), settings.cluster().secretsFile());
         long started = System.nanoTime();
         BackupInfo backup;
         // over docker exec too: the monitor and the backup role only, the tooling's file is not even there

@@ -62,6 +62,22 @@ final class KvmSandbox {
         return result.output().strip();
     }
 
+    /**
+     * One value from a node restored on the host (`kvm restore`, in the namespace's loopback), as the superuser with the
+     * topology's password.
+     */
+    String restoredSql(int port, String query) {
+        String password = org.pagila.cluster.secrets.Secrets.load(config.workDir().resolve("secrets.properties"))
+                .password(org.pagila.cluster.secrets.Secrets.SUPERUSER);
+        List<String> psql = List.of("psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String.valueOf(port),
+                "-U", org.pagila.cluster.secrets.Secrets.SUPERUSER, "-d", "pagila", "-c", query);
+        Shell.Result result = run(netns.inside(psql), Map.of("PGPASSWORD", password), 60, false);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("psql on the restored node (port " + port + ") failed: " + result.output());
+        }
+        return result.output().strip();
+    }
+
     /** A command as root on a VM. */
     Shell.Result admin(String node, String... command) {
         return run(netns.inside(ssh(node).ssh(prefixed(List.of("sudo", "-n"), command))), Map.of(), 120, false);

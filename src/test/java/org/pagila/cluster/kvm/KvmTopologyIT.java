@@ -27,7 +27,8 @@ import org.pagila.cluster.transport.Shell;
 /**
  * The KVM topology for real: four VMs (primary and node1..node3, Debian golden image, direct kernel boot) on a
  * libvirtd of the test's own, in a network namespace the test creates; `kvm apply`, the store (packaged, not
- * embedded) on the VMs, `kvm promote` after the primary dies, `kvm rejoin`, `kvm status`, `kvm destroy`.
+ * embedded) on the VMs, `kvm backup` from a standby VM, `kvm promote` after the primary dies, `kvm rejoin`, `kvm restore
+ * --latest` on the host past the failover (the VMs' own WAL archives collected), `kvm status`, `kvm destroy`.
  * Under QEMU's software emulation where KVM cannot run. Prints the timings and memory README's table shows.
  * Needs root, qemu, libvirt, debootstrap: with CI=true their absence fails the run, otherwise it skips, saying so.
  */
@@ -88,6 +89,16 @@ class KvmTopologyIT {
                     .until(() -> rent(vms, 1, copies.get(0)), id -> !id.isEmpty());
             assertEquals("1", vms.sql("primary", "pagila", "SELECT count(*) FROM rental WHERE rental_id = " + rental), "rental on the primary VM");
 
+            // A base backup run on the host: from a standby VM over SSH, its WAL collected from the VMs' own archives
+            // (the host's archive, under ROOT, starts empty: no node writes it)
+            Instant backupStart = Instant.now();
+            Shell.Result backup = vms.kvm(900, "backup");
+            assertEquals(0, backup.exitCode(), "kvm backup failed:\n" + backup.output());
+            String backupSource = firstMatch(backup.output(), "Backup \\S+ of (\\S+) done");
+            assertTrue(backupSource.matches("node\\d"), "the backup is taken from a standby VM, not from " + backupSource);
+            measured.put("kvm backup (from " + backupSource + "; WAL collected from the VMs)", seconds(Duration.between(backupStart, Instant.now()))
+                    + " (" + firstMatch(backup.output(), "collected (\\d+ file\\(s\\), [0-9.]+ MB)") + " collected first)");
+
             // The primary dies (PostgreSQL killed, no clean shutdown); the most advanced standby takes over.
             assertEquals(0, vms.admin("primary", "pg_ctlcluster", vms.config().postgresVersion(), "main", "stop", "-m", "immediate").exitCode());
             Instant failover = Instant.now();
@@ -110,6 +121,29 @@ class KvmTopologyIT {
             assertEquals("1", vms.sql("primary", "pagila", "SELECT count(*) FROM rental WHERE rental_id = " + afterFailover),
                     "the rejoined old primary replays the new primary's writes");
             measured.put("kvm status after promote and rejoin", "\n" + after.strip());
+
+            // Restore on the host past the failover: the new timeline's WAL (and its history file) exist only in the VMs'
+            // own archives, so the restore's collection must bring them. The rental's segment is completed and archived
+            // on the promoted VM first (else it waits up to archive_timeout for more WAL).
+            String segment = vms.sql(promoted, "postgres", "SELECT pg_walfile_name(pg_switch_wal())");
+            Path nodeWal = KvmBackup.DIR.resolve("wal");
+            Awaitility.await(segment + " in " + promoted + "'s own archive").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(3))
+                    .until(() -> vms.admin(promoted, "test", "-f", nodeWal.resolve(segment).toString()).exitCode() == 0);
+            Instant restoreStart = Instant.now();
+            Shell.Result restore = vms.kvm(900, "restore", "--latest", "--port", String.valueOf(restorePort()));
+            assertEquals(0, restore.exitCode(), "kvm restore failed:\n" + restore.output());
+            measured.put("kvm restore --latest (collect, verify, unpack, replay across the failover)",
+                    seconds(Duration.between(restoreStart, Instant.now())));
+            Path hostWal = backupDir().resolve("wal");
+            assertTrue(Files.isRegularFile(hostWal.resolve(segment)) && Files.isRegularFile(hostWal.resolve(segment.substring(0, 8) + ".history")),
+                    "the promoted timeline's segment and history file were collected into " + hostWal);
+            assertEquals("1", vms.restoredSql(restorePort(), "SELECT count(*) FROM rental WHERE rental_id = " + afterFailover),
+                    "the rental made on the promoted VM after the failover is in the node restored on the host");
+            assertEquals(String.format("%08X", Integer.parseInt(segment.substring(0, 8), 16) + 1),
+                    vms.restoredSql(restorePort(), "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)"),
+                    "promoted at the end of recovery on the timeline after " + promoted + "'s, which it replayed");
+            Shell.Result restoreStop = vms.kvm(120, "restore-stop", String.valueOf(restorePort()));
+            assertEquals(0, restoreStop.exitCode(), restoreStop.output());
 
             store.destroy();
             store.waitFor();
@@ -135,6 +169,9 @@ class KvmTopologyIT {
         if (!"root".equals(System.getProperty("user.name"))) {
             missing.add("root (network namespaces, libvirtd, debootstrap)");
         }
+        if (!Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/postgres"))) {
+            missing.add("postgresql-15 on the host (`kvm restore` runs the VMs' PostgreSQL 15 here)");
+        }
         if (!Files.isRegularFile(Path.of("target/quarkus-app/quarkus-run.jar"))) {
             missing.add("the packaged store target/quarkus-app/quarkus-run.jar (run through `./mvnw verify`)");
         }
@@ -156,7 +193,7 @@ class KvmTopologyIT {
         Files.writeString(file, String.join("\n", "libvirt.uri = " + libvirtUri, "network.mode = bridge", "network.bridge = virbr-pagila",
                 "primary.placement = vm", "primary.address = 192.168.122.100", "vm.memory-mib = " + memory, "vm.cpus = 1",
                 "vm.disk-gib = 10", "vm.user = debian", "image.source = debian", "postgresql.version = 15",
-                "image.cache-dir = " + CACHE, "work-dir = " + ROOT.resolve("kvm-it"), ""));
+                "image.cache-dir = " + CACHE, "work-dir = " + ROOT.resolve("kvm-it"), "backup.dir = " + backupDir(), ""));
         return file;
     }
 
@@ -265,6 +302,16 @@ class KvmTopologyIT {
 
     private static int storePort() {
         return BLOCK + 980;
+    }
+
+    /** The restored node's port: in the namespace, like the store's (which has +980 and +981). */
+    private static int restorePort() {
+        return BLOCK + 982;
+    }
+
+    /** The host's backups and collected archive: under ROOT, never a real /var/lib/pagila-backup of this machine. */
+    private static Path backupDir() {
+        return ROOT.resolve("backup");
     }
 
     private static String header(String response) {

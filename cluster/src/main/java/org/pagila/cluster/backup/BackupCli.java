@@ -19,11 +19,13 @@ public final class BackupCli {
               restore [BACKUP] [--to TIME | --to-lsn LSN | --latest] [--port P]
                             restore into an isolated node on port P (default 15499), replayed to the target and promoted
               restore-stop PORT  stop and remove a restored node
+              archive-collect  where each node keeps its own WAL archive (VMs), copy what this machine's archive lacks
+                            (backup and restore do it first by themselves)
               switchover [NODE]  planned role change without loss: NODE (default: the freshest standby) becomes primary
               backup-timer DIR [--every MINUTES]  write a systemd timer + service and a cron line (default every 30)
             """;
     private static final Set<String> COMMANDS = Set.of("backup", "backups", "restore", "restore-stop", "switchover",
-            "backup-timer");
+            "backup-timer", "archive-collect");
 
     private BackupCli() {
     }
@@ -46,7 +48,10 @@ public final class BackupCli {
         ClusterSettings clusterSettings = settings.cluster();
         List<String> rest = new ArrayList<>(args.subList(1, args.size()));
         switch (args.get(0)) {
-            case "backup" -> new BaseBackup(nodes.get(), settings, progress(5)).take(option(rest, "--from"));
+            case "backup" -> {
+                BackupCluster cluster = nodes.get();
+                new BaseBackup(cluster, settings, progress(cluster.localArchives().isPresent() ? 6 : 5)).take(option(rest, "--from"));
+            }
             case "backups" -> System.out.print(new BackupCatalog(settings).table());
             case "restore" -> {
                 Optional<String> to = option(rest, "--to");
@@ -57,12 +62,26 @@ public final class BackupCli {
                     throw new ClusterException("Give one target: --to TIME, --to-lsn LSN or --latest.");
                 }
                 RestoreTarget target = to.map(RestoreTarget::time).or(() -> toLsn.map(RestoreTarget::lsn)).orElse(RestoreTarget.latest());
-                new Restore(settings, progress(3)).restore(single(rest, "BACKUP"), target, port);
+                Optional<String> backup = single(rest, "BACKUP");
+                Optional<BackupCluster> cluster = known(nodes, settings);
+                Progress progress = progress(cluster.flatMap(BackupCluster::localArchives).isPresent() ? 4 : 3);
+                cluster.map(c -> new ArchiveCollect(c, settings, progress)).orElse(ArchiveCollect.none(settings, progress)).collect();
+                new Restore(settings, progress).restore(backup, target, port);
             }
             case "restore-stop" -> new Restore(settings, progress(1)).stop(port(single(rest, "PORT")
                     .orElseThrow(() -> new ClusterException("restore-stop needs the restored node's port"))));
             case "switchover" -> new Switchover(cluster(clusterSettings, 3), settings.maxReadLag(), progress(3))
                     .switchover(single(rest, "NODE"));
+            case "archive-collect" -> {
+                if (!rest.isEmpty()) {
+                    throw new ClusterException("archive-collect takes no arguments, got " + rest);
+                }
+                ArchiveCollect.Report report = new ArchiveCollect(nodes.get(), settings, progress(1)).collect();
+                if (!report.refused().isEmpty()) {
+                    throw new ClusterException("The archive script refused " + report.refused() + ": a different copy is archived here"
+                            + " (never overwritten: compare the copies before trusting a restore past them) or it cannot write");
+                }
+            }
             case "backup-timer" -> {
                 int every = option(rest, "--every").map(BackupCli::port).orElse(30);
                 Path dir = Path.of(single(rest, "DIR").orElseThrow(() -> new ClusterException("backup-timer needs a folder")));
@@ -72,6 +91,20 @@ public final class BackupCli {
             default -> throw new ClusterException("unknown backup command " + args.get(0));
         }
         return 0;
+    }
+
+    /**
+     * A restore works from this machine's archive even when the cluster's nodes are gone: then it says so and uses
+     * the archive as it is.
+     */
+    private static Optional<BackupCluster> known(java.util.function.Supplier<BackupCluster> nodes, BackupSettings settings) {
+        try {
+            return Optional.of(nodes.get());
+        } catch (RuntimeException e) {
+            System.out.println("The cluster's nodes are not known here (" + e.getMessage() + "): the WAL archive "
+                    + settings.archiveDir() + " is used as it is");
+            return Optional.empty();
+        }
     }
 
     /** `status` adds each node's archiver view under the node table. */

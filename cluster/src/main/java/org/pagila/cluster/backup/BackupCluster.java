@@ -2,6 +2,7 @@ package org.pagila.cluster.backup;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.engine.Node;
@@ -24,6 +25,45 @@ public interface BackupCluster {
 
     /** {@link Secrets#BACKUP_LOGINS} only ({@link Secrets#loadForBackup}): asking it for the superuser fails. */
     Secrets logins();
+
+    /**
+     * Where the nodes archive WAL when each keeps its own archive (VMs; containers without a shared folder) instead of
+     * writing this machine's: the archives are then collected here ({@link ArchiveCollect}) before a backup's end and
+     * before a restore. Empty (the default): every node writes the one shared folder, nothing to collect.
+     */
+    default Optional<LocalArchives> localArchives() {
+        return Optional.empty();
+    }
+
+    /** Every node of the cluster and the folder each one archives into, as the node sees it. */
+    record LocalArchives(List<Node> nodes, String dir) {
+    }
+
+    /** Engine nodes probed over JDBC that each archive into their own folder {@code nodeArchiveDir}. */
+    static BackupCluster archivingLocally(List<Node> nodes, Secrets secrets, String nodeArchiveDir) {
+        BackupCluster cluster = of(nodes, secrets);
+        return new BackupCluster() {
+            @Override
+            public List<NodeStatus> status() {
+                return cluster.status();
+            }
+
+            @Override
+            public Node node(String name) {
+                return cluster.node(name);
+            }
+
+            @Override
+            public Secrets secrets() {
+                return secrets;
+            }
+
+            @Override
+            public Optional<LocalArchives> localArchives() {
+                return Optional.of(new LocalArchives(List.copyOf(nodes), nodeArchiveDir));
+            }
+        };
+    }
 
     /** Engine nodes probed over JDBC: the embedded cluster, the containers, the VMs. */
     static BackupCluster of(List<Node> nodes, Secrets logins) {

@@ -54,6 +54,14 @@ public final class BackupCommands {
         }
     }
 
+    @Command(name = "archive-collect", description = "Copy WAL the archive here lacks from nodes that archive on their own"
+            + " machines (VMs); where the nodes share one folder there is nothing to collect.")
+    public static final class ArchiveCollect extends Forward {
+        String name() {
+            return "archive-collect";
+        }
+    }
+
     @Command(name = "switchover", description = "switchover [NODE]: planned role change without loss.")
     public static final class Switchover extends Forward {
         String name() {

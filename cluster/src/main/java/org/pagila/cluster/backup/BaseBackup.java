@@ -57,6 +57,8 @@ public final class BaseBackup {
     public BackupInfo take(Optional<String> requestedNode) {
         archive.prepare();
         try (BackupLock lock = BackupLock.acquire(settings.lockFile(), "backup of cluster '" + settings.cluster().name() + "'")) {
+            // where the nodes archive on their own disks (VMs), this machine's archive is brought up to date first
+            new ArchiveCollect(cluster, settings, progress).collect();
             progress.step("choose the source");
             List<NodeStatus> nodes = cluster.status();
             SourceChoice.Choice choice = SourceChoice.choose(nodes, settings.maxReadLag(), requestedNode);
@@ -70,7 +72,7 @@ public final class BaseBackup {
                         + info.verification().orElseThrow().message());
             }
             progress.step("retention");
-            new Retention(settings, progress).apply();
+            new ArchiveCollect(cluster, settings, progress).prune(new Retention(settings, progress).apply());
             progress.info(String.format("Backup %s of %s done: %,d files, %s compressed (%s read), LSN %s .. %s",
                     info.id(), info.takenFrom(), info.files(), BackupCatalog.megabytes(info.compressedBytes()),
                     BackupCatalog.megabytes(info.bytes()), info.startLsn(), info.stopLsn()));
@@ -123,7 +125,7 @@ public final class BaseBackup {
 
             progress.step("WAL " + startWal + " .. " + stopWal + " into the archive");
             Sql.exec(p, "SELECT pg_switch_wal()");
-            if (!archive.awaitArchived(stopWal, settings.walWait())) {
+            if (!new ArchiveCollect(cluster, settings, progress).awaitArchived(stopWal, settings.walWait())) {
                 throw new ClusterException("WAL segment " + stopWal + ", which this backup needs, did not reach the archive "
                         + settings.archiveDir() + " within " + settings.walWait().toSeconds() + " s: archiving is failing"
                         + " (see `status`: archiver failures) or far behind");

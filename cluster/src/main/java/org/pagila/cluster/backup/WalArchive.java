@@ -148,6 +148,21 @@ public final class WalArchive {
                         "own", node.layout().dataDir(), dir, localGroup())));
     }
 
+    /**
+     * A node's own archive on its own machine, at this archive's path there (containers without the shared folder;
+     * VMs get the same from cloud-init): the script, and the folder owned by the node's PostgreSQL user (the owner of
+     * its data folder). This machine's archive then gets the node's WAL by collection ({@link ArchiveCollect}).
+     */
+    public org.pagila.cluster.engine.Step ownArchiveOn(org.pagila.cluster.engine.Node node) {
+        String wal = settings.archiveDir().toString();
+        String script = settings.dir().resolve(SCRIPT).toString();
+        return org.pagila.cluster.engine.Step.of(node.name(), "own WAL archive " + wal + " and " + SCRIPT + " on the node",
+                () -> node.transport().exec(List.of("test", "-w", wal, "-a", "-x", script)).exitCode() == 0,
+                () -> node.transport().runAdmin(List.of("sh", "-c", "owner=$(stat -c %u \"$1\") && group=$(stat -c %g \"$1\") && mkdir -p \"$(dirname \"$3\")\""
+                        + " && printf '%s' \"$4\" > \"$3\" && chmod 0755 \"$3\" && install -d -o \"$owner\" -g \"$group\" -m 2770 \"$2\"",
+                        "own-archive", node.layout().dataDir(), wal, script, script(settings.archiveDir()))));
+    }
+
     /** The numeric group of the user restores run as on this machine. */
     private static String localGroup() {
         return org.pagila.cluster.transport.Shell.run(ServiceUser.isRoot() ? List.of("id", "-g", ServiceUser.NAME) : List.of("id", "-g"))
@@ -201,19 +216,27 @@ public final class WalArchive {
 
     /** Waits until a segment is archived (any node may archive it); false on timeout. */
     public boolean awaitArchived(String segment, Duration timeout) {
+        return awaitArchived(segment, timeout, Duration.ofMillis(200), () -> { });
+    }
+
+    /** The same, running {@code refresh} before each look (e.g. collecting the nodes' own archives). */
+    public boolean awaitArchived(String segment, Duration timeout, Duration poll, Runnable refresh) {
         Instant deadline = Instant.now().plus(timeout);
-        while (!has(segment)) {
+        while (true) {
+            refresh.run();
+            if (has(segment)) {
+                return true;
+            }
             if (Instant.now().isAfter(deadline)) {
                 return false;
             }
             try {
-                Thread.sleep(200);
+                Thread.sleep(poll.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         }
-        return true;
     }
 
     public void delete(String fileName) {

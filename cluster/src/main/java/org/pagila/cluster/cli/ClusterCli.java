@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
                 NodeCommands.Rejoin.class, ClusterCli.Down.class, ClusterCli.Destroy.class, ClusterCli.StaffPassword.class,
                 KvmCli.class, org.pagila.cluster.demo.DemoCommand.class, BackupCommands.Backup.class,
                 BackupCommands.Backups.class, BackupCommands.Restore.class, BackupCommands.RestoreStop.class,
-                BackupCommands.Switchover.class, BackupCommands.BackupTimer.class,
+                BackupCommands.Switchover.class, BackupCommands.BackupTimer.class, BackupCommands.ArchiveCollect.class,
                 org.pagila.cluster.history.GrowCommand.class})
 public final class ClusterCli implements Callable<Integer> {
     @CommandLine.Spec

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
                 "with --ha e.g. cluster/kvm/topology-ha.properties (four VMs)"},
         subcommands = {KvmCli.Plan.class, KvmCli.Apply.class, KvmCli.Status.class, KvmCli.Promote.class, KvmCli.Rejoin.class,
                 KvmCli.Destroy.class, KvmCli.Render.class, KvmCli.Backup.class, KvmCli.Backups.class, KvmCli.Restore.class,
-                KvmCli.RestoreStop.class})
+                KvmCli.RestoreStop.class, KvmCli.ArchiveCollect.class})
 final class KvmCli implements Runnable {
     @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "the topology file (default: PAGILA_KVM_CONFIG or cluster/kvm/topology.properties)")
@@ -132,6 +132,11 @@ final class KvmCli implements Runnable {
 
     @Command(name = "restore-stop", description = "restore-stop PORT: stop and remove a restored node.")
     static final class RestoreStop extends BackupSub {
+    }
+
+    @Command(name = "archive-collect", description = "Copy the WAL segments and history files the host's archive lacks from every"
+            + " reachable node's own archive (backup and restore do it first by themselves).")
+    static final class ArchiveCollect extends BackupSub {
     }
 
     @Command(name = "render", description = "Write the generated files (libvirt XML, cloud-init seeds) under DIR, to read or validate.")

@@ -2,24 +2,30 @@ package org.pagila.cluster.kvm;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pagila.cluster.ClusterSettings;
+import org.pagila.cluster.backup.BackupCluster;
 import org.pagila.cluster.backup.BackupSettings;
 import org.pagila.cluster.backup.TimerFiles;
 import org.pagila.cluster.backup.WalArchive;
+import org.pagila.cluster.engine.Node;
 import org.pagila.cluster.engine.PackagedLayout;
+import org.pagila.cluster.secrets.Secrets;
 
 /**
- * Backups of the KVM topology, with the one backup implementation: every machine (the host and each VM) keeps its WAL
- * archive at the same path, /var/lib/pagila-backup, so the archive settings in the nodes' generated PostgreSQL
- * configuration are the same text everywhere. With archive_mode=always each standby archives all WAL it receives,
- * so the host (the primary by default, where `kvm backup` runs and restores) holds the whole archive while it is
- * the primary. The schedule is a systemd timer (or cron line) generated with the other files, running `kvm backup`
- * where the repository and the VMs' SSH key are: the VMs have no JDK and no copy of the tool.
+ * Backups of the KVM topology, with the one backup implementation: every machine (the host when it holds the primary,
+ * and each VM) archives WAL into its own folder at the same path, /var/lib/pagila-backup, so the archive settings in
+ * the nodes' generated PostgreSQL configuration are the same text everywhere. Backups and restores run on the host,
+ * in the topology's backup folder (`backup.dir`, by default that same path): before a backup's end and before a
+ * restore, the segments and history files the host's archive lacks are collected from every reachable node over SSH
+ * ({@link org.pagila.cluster.backup.ArchiveCollect}), so a restore past a VM's promotion finds the new timeline. The
+ * schedule is a systemd timer (or cron line) generated with the other files, running `kvm backup` (which collects
+ * first) where the repository and the VMs' SSH key are: the VMs have no JDK and no copy of the tool.
  */
 public final class KvmBackup {
-    /** The same path on every machine of the topology. */
+    /** Where each node keeps its own archive: the same path on every machine of the topology. */
     public static final Path DIR = Path.of("/var/lib/pagila-backup");
     public static final int EVERY_MINUTES = 30;
 
@@ -37,13 +43,29 @@ public final class KvmBackup {
                 Optional.empty(), Optional.empty());
     }
 
+    /** The host's backups: base backups, the collected WAL archive, the lock (`backup.dir` in the topology file). */
     public BackupSettings settings() {
-        BackupSettings defaults = BackupSettings.fromSystem(cluster());
-        return new BackupSettings(cluster(), DIR, defaults.keep(), defaults.walWait(), defaults.maxReadLag(), defaults.archiveTimeout());
+        return at(config.backupDir());
     }
 
+    /** Each node's own archive (its settings: the archive_command and the folder cloud-init makes). */
+    private BackupSettings nodeSettings() {
+        return at(DIR);
+    }
+
+    private BackupSettings at(Path dir) {
+        BackupSettings defaults = BackupSettings.fromSystem(cluster());
+        return new BackupSettings(cluster(), dir, defaults.keep(), defaults.walWait(), defaults.maxReadLag(), defaults.archiveTimeout());
+    }
+
+    /** The archive every node writes on its own machine. */
     public WalArchive archive() {
-        return new WalArchive(settings());
+        return new WalArchive(nodeSettings());
+    }
+
+    /** The topology's nodes for the backup commands: each archives on its own machine, collected by the host. */
+    public BackupCluster backupCluster(List<Node> nodes, Secrets secrets) {
+        return BackupCluster.archivingLocally(nodes, secrets, nodeSettings().archiveDir().toString());
     }
 
     /** The nodes' layout: Debian's packaged PostgreSQL, archiving into the topology's archive path. */
@@ -82,11 +104,11 @@ public final class KvmBackup {
                     permissions: '0755'
                     content: |
                 %2$s
-                """.formatted(DIR.resolve(WalArchive.SCRIPT), indent(WalArchive.script(settings().archiveDir()), 6));
+                """.formatted(DIR.resolve(WalArchive.SCRIPT), indent(WalArchive.script(nodeSettings().archiveDir()), 6));
     }
 
     String userDataCommands() {
-        return "  - [install, -d, -o, postgres, -g, postgres, -m, '2770', " + settings().archiveDir() + "]\n";
+        return "  - [install, -d, -o, postgres, -g, postgres, -m, '2770', " + nodeSettings().archiveDir() + "]\n";
     }
 
     private static String indent(String text, int spaces) {

@@ -18,7 +18,7 @@ import org.pagila.cluster.ClusterSettings;
 public record KvmConfig(Path source, String libvirtUri, String networkName, String bridge, String cidr, String hostAddress,
                         Placement primaryPlacement, List<Node> nodes, int memoryMib, int cpus, int diskGib, String vmUser,
                         URI imageUrl, URI checksumsUrl, String imageSha256, String postgresVersion, int postgresPort,
-                        Path workDir, NetworkMode networkMode, ImageOptions image) {
+                        Path workDir, NetworkMode networkMode, ImageOptions image, Path backupDir) {
 
     public enum Placement { HOST, VM }
 
@@ -117,7 +117,16 @@ public record KvmConfig(Path source, String libvirtUri, String networkName, Stri
                     case "debian" -> ImageSource.DEBIAN;
                     default -> throw new ClusterException("image.source must be ubuntu-cloud or debian in " + source);
                 }, v.name("debian.suite", "bookworm"), v.uri("debian.mirror", "http://deb.debian.org/debian"),
-                        Path.of(v.get("image.cache-dir", "/var/cache/pagila-kvm")), acceleration(v.get("vm.acceleration", "auto"), source)));
+                        Path.of(v.get("image.cache-dir", "/var/cache/pagila-kvm")), acceleration(v.get("vm.acceleration", "auto"), source)),
+                absolute("backup.dir", v.get("backup.dir", "/var/lib/pagila-backup"), source));
+    }
+
+    private static Path absolute(String key, String value, Path source) {
+        Path path = Path.of(value);
+        if (!path.isAbsolute()) {
+            throw new ClusterException(key + " must be an absolute path, got '" + value + "' in " + source);
+        }
+        return path;
     }
 
     private static String acceleration(String value, Path source) {
@@ -130,13 +139,14 @@ public record KvmConfig(Path source, String libvirtUri, String networkName, Stri
     /** The same topology with its files in another directory (tests, or a second topology beside the first). */
     public KvmConfig inWorkDir(Path dir) {
         return new KvmConfig(source, libvirtUri, networkName, bridge, cidr, hostAddress, primaryPlacement, nodes, memoryMib, cpus,
-                diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, dir, networkMode, image);
+                diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, dir, networkMode, image, backupDir);
     }
 
     /** For comparing two configurations by their values alone. */
     KvmConfig withoutSource() {
         return new KvmConfig(Path.of(""), libvirtUri, networkName, bridge, cidr, hostAddress, primaryPlacement, nodes, memoryMib,
-                cpus, diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, workDir, networkMode, image);
+                cpus, diskGib, vmUser, imageUrl, checksumsUrl, imageSha256, postgresVersion, postgresPort, workDir, networkMode, image,
+                backupDir);
     }
 
     public int prefixLength() {

@@ -118,13 +118,20 @@ public final class KvmTopology {
         }
     }
 
-    /** Writes the generated files (libvirt XML, cloud-init seeds) under target, to read or validate. */
-    /** `kvm backup`, `kvm backups`, `kvm restore ...`: the one backup implementation over the topology's nodes (SSH, local). */
+    /**
+     * `kvm backup`, `kvm backups`, `kvm restore ...`, `kvm archive-collect`: the one backup implementation over the
+     * topology's nodes (SSH, local), each archiving on its own machine.
+     */
     public int backupCommand(java.util.List<String> args) {
-        return org.pagila.cluster.backup.BackupCli.run(new KvmBackup(kvm.config).settings(),
-                () -> org.pagila.cluster.backup.BackupCluster.of(kvm.engineNodes(), kvm.secretsFile()), args);
+        KvmBackup backup = new KvmBackup(kvm.config);
+        // the host's archive and restored nodes belong to the servers' user here, which a topology with every node on a
+        // VM never made
+        org.pagila.cluster.transport.ServiceUser.ensureExists(java.nio.file.Path.of("/var/lib/pagila-store"));
+        return org.pagila.cluster.backup.BackupCli.run(backup.settings(),
+                () -> backup.backupCluster(kvm.engineNodes(), Secrets.loadForBackup(kvm.secretsFile())), args);
     }
 
+    /** Writes the generated files (libvirt XML, cloud-init seeds) under target, to read or validate. */
     public void render(java.nio.file.Path target) {
         KvmFiles.write(kvm.files().all(kvm.config.networkName()), kvm.config.workDir(), target);
         if (kvm.ha) {
