@@ -117,7 +117,7 @@ class ArchiveCollectTest {
 
     @Test
     void aSharedFolderHasNothingToCollect() {
-        ArchiveCollect.Report report = new ArchiveCollect(BackupCluster.of(List.of(), null), settings, Progress.quiet()).collect();
+        ArchiveCollect.Report report = new ArchiveCollect(BackupCluster.of(List.of(), (org.pagila.cluster.secrets.Secrets) null), settings, Progress.quiet()).collect();
         assertTrue(report.shared());
         assertEquals(0, report.copied());
     }

@@ -72,7 +72,9 @@ class KvmTopologyIT {
             measured.put("apply end to end (boot 4 VMs, PostgreSQL, Pagila, 3 clones)", seconds(Duration.between(applyStart, Instant.now())));
             vms.qemuRssMib().forEach((domain, mib) -> measured.put("memory " + domain + " (qemu RSS)", mib + " MiB"));
 
-            String status = vms.kvm(120, "status").output();
+            // status probes each node with a short timeout: a starved VM may miss it once ("down: Read timed out")
+            String status = Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(5))
+                    .until(() -> vms.kvm(120, "status").output(), out -> !out.contains(" down "));
             assertRoles(status, "primary", "node1", "node2", "node3");
             measured.put("kvm status after apply", "\n" + status.strip());
 

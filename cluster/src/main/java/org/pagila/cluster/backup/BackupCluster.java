@@ -40,8 +40,8 @@ public interface BackupCluster {
     }
 
     /** Engine nodes probed over JDBC that each archive into their own folder {@code nodeArchiveDir}. */
-    static BackupCluster archivingLocally(List<Node> nodes, Secrets secrets, String nodeArchiveDir) {
-        BackupCluster cluster = of(nodes, secrets);
+    static BackupCluster archivingLocally(List<Node> nodes, Secrets logins, String nodeArchiveDir) {
+        BackupCluster cluster = of(nodes, logins);
         return new BackupCluster() {
             @Override
             public List<NodeStatus> status() {
@@ -54,8 +54,8 @@ public interface BackupCluster {
             }
 
             @Override
-            public Secrets secrets() {
-                return secrets;
+            public Secrets logins() {
+                return logins;
             }
 
             @Override
