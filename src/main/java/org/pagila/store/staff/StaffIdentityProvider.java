@@ -50,6 +50,10 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
     @DataSource("standby")
     AgroalDataSource standbys;
 
+    /** The second place to ask when the standby a pooled connection led to has just frozen or died. */
+    @Inject
+    AgroalDataSource primary;
+
     @Inject
     SignInThrottle throttle;
 
@@ -148,7 +152,24 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
     }
 
     Optional<Login> lookUp(String username, RoutingContext http) {
-        try (Connection c = standbys.getConnection();
+        try {
+            return readLogin(standbys, username);
+        } catch (SQLException standbyFailed) {
+            // a read is safe to repeat: the primary's pool reaches another server than the failed standby
+            try {
+                return readLogin(primary, username);
+            } catch (SQLException e) {
+                // no node answered: the gate turns this into 503 + Retry-After (the form: the sign-in page saying so)
+                LOG.warnf("Staff sign-in for %s unavailable: neither a standby (%s) nor the primary (%s) answered", username,
+                        standbyFailed.getSQLState(), e.getSQLState());
+                SignInGate.markUnavailable(http);
+                throw new AuthenticationFailedException("Staff sign-in is unavailable: " + e.getSQLState(), e);
+            }
+        }
+    }
+
+    private static Optional<Login> readLogin(AgroalDataSource pool, String username) throws SQLException {
+        try (Connection c = pool.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT username, password_hash, role, staff_id, store_id, first_name, last_name"
                      + " FROM staff_login WHERE username = ?")) {
             s.setString(1, username);
@@ -157,11 +178,6 @@ public class StaffIdentityProvider implements IdentityProvider<UsernamePasswordA
                         new StaffMember(rs.getInt("staff_id"), rs.getInt("store_id"), rs.getString("username"),
                                 rs.getString("first_name") + " " + rs.getString("last_name")))) : Optional.empty();
             }
-        } catch (SQLException e) {
-            // no node answered: the gate turns this into 503 + Retry-After (the form: the sign-in page saying so)
-            LOG.warnf("Staff sign-in for %s unavailable: no standby answered (%s)", username, e.getSQLState());
-            SignInGate.markUnavailable(http);
-            throw new AuthenticationFailedException("Staff sign-in is unavailable: " + e.getSQLState(), e);
         }
     }
 
