@@ -17,6 +17,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 @APIResponse(responseCode = "200", description = "The sign-in form")
 @APIResponse(responseCode = "403", description = "The sign-in form came from another site or without its CSRF token (error=expired): a fresh form")
 @APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address or for this username; Retry-After says when to try again")
+@APIResponse(responseCode = "503", description = "No node could be asked for the staff member (error=unavailable): the password was not checked; Retry-After says when to try again")
 public class SignInPage {
 
     @CheckedTemplate(basePath = "counter")
