@@ -46,6 +46,7 @@ class KvmHaFilesTest {
         assertFalse(Files.exists(config.workDir()), "plan created " + config.workDir());
         List<String> order = List.of("Patroni + etcd", "golden image", "-patroni.qcow2", KvmHaFiles.PACKAGES,
                 "primary: domain pagila-primary", "node3: wait for SSH",
+                "primary: own WAL archive /var/lib/pagila-backup/wal", "node3: own WAL archive /var/lib/pagila-backup/wal",
                 "node1: etcd member node1: /etc/default/etcd (peers 192.168.122.101:2380, 192.168.122.102:2380, 192.168.122.103:2380",
                 "node3: etcd member node3", "etcd quorum: etcdctl endpoint health on 192.168.122.101:2379",
                 "primary: the packaged cluster 17/main dropped", "node3: the packaged cluster 17/main dropped",

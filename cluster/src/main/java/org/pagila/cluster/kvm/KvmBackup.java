@@ -48,7 +48,7 @@ public final class KvmBackup {
         return at(config.backupDir());
     }
 
-    /** Each node's own archive (its settings: the archive_command and the folder cloud-init makes). */
+    /** Each node's own archive (its settings: the archive_command and the folder apply makes over SSH). */
     private BackupSettings nodeSettings() {
         return at(DIR);
     }
@@ -92,27 +92,5 @@ public final class KvmBackup {
                 "PAGILA_KVM_CONFIG=" + config.source().toAbsolutePath(), command, EVERY_MINUTES)
                 .forEach((name, content) -> files.put(config.workDir().resolve("backup").resolve(name), content));
         return files;
-    }
-
-    /**
-     * cloud-init lines for a VM: the archive script (the same text every node runs) and the archive folder, owned by
-     * postgres; group-writable with set-group-id, as on the host (see WalArchive#writableBy).
-     */
-    String userDataFiles() {
-        return """
-                  - path: %1$s
-                    permissions: '0755'
-                    content: |
-                %2$s
-                """.formatted(DIR.resolve(WalArchive.SCRIPT), indent(WalArchive.script(nodeSettings().archiveDir()), 6));
-    }
-
-    String userDataCommands() {
-        return "  - [install, -d, -o, postgres, -g, postgres, -m, '2770', " + nodeSettings().archiveDir() + "]\n";
-    }
-
-    private static String indent(String text, int spaces) {
-        String pad = " ".repeat(spaces);
-        return pad + text.strip().replace("\n", "\n" + pad);
     }
 }

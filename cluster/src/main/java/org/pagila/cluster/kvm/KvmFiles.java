@@ -194,9 +194,7 @@ public final class KvmFiles {
                     permissions: '0644'
                     content: |
                 %s
-                %sruncmd:
-                %s""".formatted(node.name(), yamlString(sshPublicKey), indent(hosts.toString(), 6), backup.userDataFiles(),
-                backup.userDataCommands());
+                """.formatted(node.name(), yamlString(sshPublicKey), indent(hosts.toString(), 6));
     }
 
     public String metaData(String name) {

@@ -31,7 +31,7 @@ final class KvmPlan {
         Provisioning provisioning = provisioning(kvm);
         Node primary = kvm.engineNode(config.node("primary"));
         if (config.primaryPlacement() == KvmConfig.Placement.HOST) {
-            // the VMs got their archive folder from cloud-init; the host's primary archives into the same path here
+            // the VMs got their own archive above; the host's primary archives into the same path here
             org.pagila.cluster.backup.WalArchive archive = new KvmBackup(config).archive();
             steps.add(Step.of("", "WAL archive " + archive.settings().archiveDir() + " and its script on this host (archive_mode="
                     + org.pagila.cluster.backup.WalArchive.ARCHIVE_MODE + " on every node)", () -> {
@@ -91,6 +91,12 @@ final class KvmPlan {
         for (KvmConfig.Node node : config.vms()) {
             steps.add(Step.of(node.name(), "wait for SSH as " + config.vmUser() + "@" + node.address() + " and for cloud-init to finish",
                     () -> vms.awaitBoot(node)));
+        }
+        // Over SSH, not from cloud-init: a Debian-built image never runs cloud-init's runcmd (its config and final
+        // stages are masked to save boot time), so a folder made there never existed and the VMs never archived.
+        org.pagila.cluster.backup.WalArchive archive = new KvmBackup(config).archive();
+        for (KvmConfig.Node node : config.vms()) {
+            steps.add(archive.ownArchiveOn(kvm.engineNode(node)));
         }
         return steps;
     }
