@@ -62,21 +62,16 @@ public class SignInGate {
             }
         }
         rc.addHeadersEndHandler(v -> {
-            Duration throttled = rc.get(THROTTLED);
             if (rc.get(FORM_REFUSED) != null) {
                 // the sign-in form lacked the token of its page: no password was checked, the page says why
                 rc.response().putHeader(HttpHeaders.LOCATION, FORM_REFUSED_PAGE);
-            } else if (throttled != null && formSignIn) {
-                // the username was throttled inside the identity provider: the form lands on the throttled page
-                rc.response().putHeader(HttpHeaders.LOCATION, "/staff/sign-in?error=throttled");
-            } else if (throttled != null) {
-                rc.response().setStatusCode(429).putHeader(HttpHeaders.RETRY_AFTER,
-                        String.valueOf(SignInThrottle.seconds(throttled)));
-            } else if (rc.get(UNAVAILABLE) != null && formSignIn) {
-                rc.response().putHeader(HttpHeaders.LOCATION, "/staff/sign-in?error=unavailable");
-            } else if (rc.get(UNAVAILABLE) != null) {
-                // no password was judged: not a 401 (the client's credentials may be right), a retry soon will do
-                rc.response().setStatusCode(503).putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(UNAVAILABLE_RETRY_SECONDS));
+            } else if (formSignIn) {
+                // refused inside the identity provider (throttled username, no node to ask): the form's page says why
+                refusedFormPage(rc).ifPresent(page -> rc.response().putHeader(HttpHeaders.LOCATION, page));
+            } else {
+                // 429 throttled; 503 judged no password (the credentials may be right), so not a 401: a retry soon will do
+                refusalStatus(rc).ifPresent(status -> rc.response().setStatusCode(status)
+                        .putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds(rc))));
             }
             String session = rc.get(NEW_SESSION);
             if (session != null) {
@@ -141,13 +136,24 @@ public class SignInGate {
         }
     }
 
-    /** For the error body: the status the gate gives a refused sign-in (429, 503), or empty for a plain 401. */
+    /** The status a refused sign-in gets (429 throttled, 503 no node to ask), or empty for a plain 401; the error body's too. */
     public static java.util.Optional<Integer> refusalStatus(RoutingContext rc) {
         if (rc == null || isFormSignIn(rc)) {
             return java.util.Optional.empty();
         }
         return rc.get(THROTTLED) != null ? java.util.Optional.of(429)
                 : rc.get(UNAVAILABLE) != null ? java.util.Optional.of(503) : java.util.Optional.empty();
+    }
+
+    /** The same refusals for the sign-in form: the page that says why. */
+    private static java.util.Optional<String> refusedFormPage(RoutingContext rc) {
+        return rc.get(THROTTLED) != null ? java.util.Optional.of("/staff/sign-in?error=throttled")
+                : rc.get(UNAVAILABLE) != null ? java.util.Optional.of("/staff/sign-in?error=unavailable") : java.util.Optional.empty();
+    }
+
+    private static long retryAfterSeconds(RoutingContext rc) {
+        Duration throttled = rc.get(THROTTLED);
+        return throttled != null ? SignInThrottle.seconds(throttled) : UNAVAILABLE_RETRY_SECONDS;
     }
 
     /** The words of a throttled sign-in's answer, with the wait the gate gives in Retry-After. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pagila.cluster.ClusterSettings;
+import org.pagila.cluster.probe.ClusterProbe;
 import org.pagila.cluster.probe.NodeStatus;
 
 /**
@@ -77,6 +78,39 @@ class ClusterLifecycleTest {
         }
         assertTrue(cluster.status().stream().filter(n -> n.role() == NodeStatus.Role.STANDBY)
                 .allMatch(n -> n.slotActive().orElse(false)), cluster.statusTable());
+    }
+
+    /** The store polls every second: one kept login per node, and a restarted node is seen up at the next poll. */
+    @Test
+    void aProbeKeepsOneSessionPerNodeAndSeesARestartedNodeAtOnce() throws Exception {
+        EmbeddedCluster cluster = cluster(new ByteArrayOutputStream());
+        org.pagila.cluster.secrets.Secrets secrets = org.pagila.cluster.secrets.Secrets.load(SETTINGS.secretsFile());
+        String sessions = "SELECT count(*) FROM pg_stat_activity WHERE usename = 'pagila_monitor' AND application_name = 'pagila-cluster'";
+        try (ClusterProbe probe = new ClusterProbe(SETTINGS.nodes(), "pagila", "pagila_monitor",
+                secrets.password("pagila_monitor"), java.time.Duration.ofSeconds(1))) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(4, probe.probe().stream().filter(n -> n.role() != NodeStatus.Role.DOWN).count());
+            }
+            for (String node : ClusterSettings.NODE_NAMES) {
+                try (Connection c = TestClusters.superuser(SETTINGS, node, "pagila"); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery(sessions)) {
+                    rs.next();
+                    assertEquals(1, rs.getInt(1), "five probes, one monitoring session on " + node);
+                }
+            }
+            cluster.stop("node2");
+            assertEquals(NodeStatus.Role.DOWN, role(probe, "node2"), "a stopped node is down");
+            cluster.start("node2");
+            assertEquals(NodeStatus.Role.STANDBY, role(probe, "node2"), "the kept connection is gone, a new login sees it");
+            probe.probe();
+            cluster.stop("node3");
+            cluster.start("node3");
+            assertEquals(NodeStatus.Role.STANDBY, role(probe, "node3"), "restarted between two polls: up at once, never down");
+        }
+    }
+
+    private static NodeStatus.Role role(ClusterProbe probe, String node) {
+        return probe.probe().stream().filter(n -> n.name().equals(node)).findFirst().orElseThrow().role();
     }
 
     private static List<Long> pids(EmbeddedCluster cluster) {

@@ -87,8 +87,9 @@ class KvmTopologyIT {
             List<String> copies = vms.sql("primary", "pagila", "SELECT inventory_id FROM inventory WHERE store_id = 1"
                     + " AND inventory_in_stock(inventory_id) ORDER BY inventory_id LIMIT 2").lines().toList();
             // 503 (sign-in or the write could not reach a node of the starved VMs yet) is retried; anything else fails
+            String firstKey = java.util.UUID.randomUUID().toString();
             String rental = Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
-                    .until(() -> rent(vms, 1, copies.get(0)), id -> !id.isEmpty());
+                    .until(() -> rent(vms, 1, copies.get(0), firstKey), id -> !id.isEmpty());
             assertEquals("1", vms.sql("primary", "pagila", "SELECT count(*) FROM rental WHERE rental_id = " + rental), "rental on the primary VM");
 
             // A base backup run on the host: from a standby VM over SSH, its WAL collected from the VMs' own archives
@@ -108,8 +109,9 @@ class KvmTopologyIT {
             assertEquals(0, promote.exitCode(), promote.output());
             measured.put("kvm promote", seconds(Duration.between(failover, Instant.now())));
             String promoted = firstMatch(vms.kvm(120, "status").output(), "(?m)^(node\\d)\\s+primary");
+            String secondKey = java.util.UUID.randomUUID().toString();
             String afterFailover = Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(3))
-                    .until(() -> rent(vms, 2, copies.get(1)), id -> !id.isEmpty());
+                    .until(() -> rent(vms, 2, copies.get(1), secondKey), id -> !id.isEmpty());
             assertEquals("1", vms.sql(promoted, "pagila", "SELECT count(*) FROM rental WHERE rental_id = " + afterFailover),
                     "the store's write after failover is on the new primary " + promoted);
 
@@ -222,9 +224,13 @@ class KvmTopologyIT {
      * A rental of a copy through the store's staff API, as Mike of store 1 (password from the secrets file); its
      * id, or empty when the store refused it (printed).
      */
-    private static String rent(KvmSandbox vms, int customer, String inventoryId) {
+    /**
+     * One rental, retried as a client should: every attempt with the same Idempotency-Key, so a write that committed
+     * after the store's answer (503 "may or may not have been saved": slow VMs) is returned, never refused as a second one.
+     */
+    private static String rent(KvmSandbox vms, int customer, String inventoryId, String idempotencyKey) {
         String password = Secrets.load(vms.config().workDir().resolve("secrets.properties")).get(org.pagila.cluster.secrets.StaffPasswords.secretsKey("Mike"));
-        String response = vms.curl("-u", "Mike:" + password, "-H", "Content-Type: application/json", "-d",
+        String response = vms.curl("-u", "Mike:" + password, "-H", "Content-Type: application/json", "-H", "Idempotency-Key: " + idempotencyKey, "-d",
                 "{\"customerId\": " + customer + ", \"inventoryId\": " + inventoryId + "}", "http://127.0.0.1:" + storePort() + "/api/rentals");
         Matcher location = Pattern.compile("(?i)\nlocation: \\S*/api/rentals/(\\d+)").matcher(response);
         if (response.startsWith("HTTP/1.1 201") && location.find()) {

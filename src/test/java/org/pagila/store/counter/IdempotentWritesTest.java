@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.pagila.store.rental.IdempotencyKeyRetention;
 
 /** A retried write returns the first outcome: never a second rental or payment, also when the first answer was lost. */
 @QuarkusTest
@@ -64,6 +66,23 @@ class IdempotentWritesTest {
         assertEquals(201, rb.statusCode(), rb.asString());
         assertEquals(ra.jsonPath().getInt("rentalId"), rb.jsonPath().getInt("rentalId"));
         assertEquals(1, Staff.sqlInt("SELECT count(*) FROM rental WHERE customer_id = " + customer));
+    }
+
+    @Inject
+    IdempotencyKeyRetention retention;
+
+    @Test
+    void keysOlderThanTheKeepPeriodArePrunedAndRecentOnesKept() throws Exception {
+        int customer = Staff.newCustomer("PRUNED" + System.nanoTime() % 100000);
+        String old = UUID.randomUUID().toString();
+        String recent = UUID.randomUUID().toString();
+        assertEquals(201, rent(old, customer, Staff.freeCopy(1, 24)).statusCode());
+        assertEquals(201, rent(recent, customer, Staff.freeCopy(1, 27)).statusCode());
+        Staff.sql("UPDATE idempotency_key SET created_at = now() - interval '25 hours' WHERE key = '" + old + "'");
+        assertTrue(retention.prune() >= 1, "the day-old key is deleted");
+        assertEquals(0, Staff.sqlInt("SELECT count(*) FROM idempotency_key WHERE key = '" + old + "'"));
+        assertEquals(1, Staff.sqlInt("SELECT count(*) FROM idempotency_key WHERE key = '" + recent + "'"), "a recent key is kept");
+        assertEquals(2, Staff.sqlInt("SELECT count(*) FROM rental WHERE customer_id = " + customer), "the rentals themselves stay");
     }
 
     @Test

@@ -32,9 +32,7 @@ public final class Fence {
             node.transport().execAdmin(node.layout().ctl("stop", "-m", "immediate"));
             node.transport().writeFile(node.layout().dataDir() + "/" + NodeControl.FENCE_FILE,
                     "fenced " + Instant.now() + ": " + reason + "\nOnly `rejoin " + node.name() + "` brings it back, as a standby.\n");
-            for (List<String> command : node.layout().bootCommands(true)) {
-                node.transport().runAdmin(command);
-            }
+            NodeControl.startsAtBoot(node, false);
             progress.detail(node.name() + " fenced: " + (killed.isEmpty() ? "was not running" : "killed " + killed)
                     + ", data directory marked " + NodeControl.FENCE_FILE);
             return true;
@@ -48,8 +46,6 @@ public final class Fence {
     /** Lifts the mark once the node is a standby again. */
     public void lift(Node node) {
         node.transport().run(List.of("rm", "-f", node.layout().dataDir() + "/" + NodeControl.FENCE_FILE));
-        for (List<String> command : node.layout().bootCommands(false)) {
-            node.transport().runAdmin(command);
-        }
+        NodeControl.startsAtBoot(node, true);
     }
 }

@@ -80,10 +80,15 @@ public final class NodeControl {
             throw fenced(node);
         }
         // A node the engine runs comes back at boot too (a packaged image may ship with its server off at boot).
-        for (List<String> command : node.layout().bootCommands(false)) {
+        startsAtBoot(node, true);
+        startUnguarded(node);
+    }
+
+    /** Whether the machine's service manager starts the server at boot: never for a fenced node (see Fence). */
+    static void startsAtBoot(Node node, boolean starts) {
+        for (List<String> command : node.layout().bootCommands(!starts)) {
             node.transport().runAdmin(command);
         }
-        startUnguarded(node);
     }
 
     /** For rejoin only, which starts a fenced node with standby.signal in place. */

@@ -22,6 +22,9 @@ import java.util.concurrent.Executors;
  * Asks every node, all at once, for its role and WAL position, and the primary for its replication slots and
  * per-standby replay lag. One probe serves the cluster command's status table and the store's view of the
  * cluster. The user needs pg_monitor to see other sessions' replication rows.
+ *
+ * <p>A probe keeps one connection per node between calls: the store asks every second (five times a second
+ * while there is no primary), and a new SCRAM login each time cost every node a password hash per poll.
  */
 public final class ClusterProbe implements AutoCloseable {
     private final List<ClusterSettings.NodeAddress> nodes;
@@ -30,6 +33,7 @@ public final class ClusterProbe implements AutoCloseable {
     private final String password;
     private final Duration timeout;
     private final ExecutorService executor;
+    private final Map<String, Connection> kept = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ClusterProbe(List<ClusterSettings.NodeAddress> nodes, String database, String user, String password) {
         this(nodes, database, user, password, Duration.ofSeconds(3));
@@ -54,7 +58,8 @@ public final class ClusterProbe implements AutoCloseable {
                           String error, Optional<Long> timeline) {
     }
 
-    public List<NodeStatus> probe() {
+    /** One call at a time: each node's kept connection serves one question at once. */
+    public synchronized List<NodeStatus> probe() {
         List<CompletableFuture<Answer>> futures = nodes.stream()
                 .map(node -> CompletableFuture.supplyAsync(() -> ask(node), executor)).toList();
         List<Answer> answers = futures.stream().map(CompletableFuture::join).toList();
@@ -114,8 +119,57 @@ public final class ClusterProbe implements AutoCloseable {
                 lagBytes, lagSeconds, a.upstream(), slotActive.map(active -> slot), slotActive, Optional.empty(), Optional.empty());
     }
 
+    /**
+     * Asks over the node's kept connection, else a new one. A kept connection that failed fast (the server restarted,
+     * was promoted by a restart, dropped it) gets one new login at once; one that timed out does not: a frozen node
+     * would otherwise cost a second wait, and the store would notice a frozen primary later.
+     */
     private Answer ask(ClusterSettings.NodeAddress node) {
-        try (Connection c = Jdbc.connect(node, database, user, password, timeout); Statement s = c.createStatement()) {
+        Connection connection = kept.remove(node.name());
+        if (connection != null) {
+            long start = System.nanoTime();
+            try {
+                return keep(node, connection, query(node, connection));
+            } catch (SQLException e) {
+                closeQuietly(connection);
+                if (Duration.ofNanos(System.nanoTime() - start).compareTo(timeout) >= 0) {
+                    return failed(node, e);
+                }
+            }
+        }
+        try {
+            connection = Jdbc.connect(node, database, user, password, timeout);
+        } catch (SQLException e) {
+            return failed(node, e);
+        }
+        try {
+            return keep(node, connection, query(node, connection));
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            return failed(node, e);
+        }
+    }
+
+    private Answer keep(ClusterSettings.NodeAddress node, Connection connection, Answer answer) {
+        kept.put(node.name(), connection);
+        return answer;
+    }
+
+    private static Answer failed(ClusterSettings.NodeAddress node, SQLException e) {
+        return new Answer(node, false, null, Optional.empty(), Optional.empty(), Map.of(), Map.of(),
+                e.getMessage() == null ? e.toString() : e.getMessage(), Optional.empty());
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // already broken: nothing to give back
+        }
+    }
+
+    private static Answer query(ClusterSettings.NodeAddress node, Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
             boolean inRecovery;
             String lsn;
             Optional<Double> lastReplay = Optional.empty();
@@ -157,15 +211,14 @@ public final class ClusterProbe implements AutoCloseable {
                 }
             }
             return new Answer(node, inRecovery, lsn, upstream, lastReplay, replayLag, slots, null, timeline);
-        } catch (SQLException e) {
-            return new Answer(node, false, null, Optional.empty(), Optional.empty(), Map.of(), Map.of(),
-                    e.getMessage() == null ? e.toString() : e.getMessage(), Optional.empty());
         }
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         executor.shutdownNow();
+        kept.values().forEach(ClusterProbe::closeQuietly);
+        kept.clear();
     }
 
     /** A fixed-width table for the console. */
