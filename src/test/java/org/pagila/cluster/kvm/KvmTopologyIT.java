@@ -221,12 +221,10 @@ class KvmTopologyIT {
     }
 
     /**
-     * A rental of a copy through the store's staff API, as Mike of store 1 (password from the secrets file); its
-     * id, or empty when the store refused it (printed).
-     */
-    /**
-     * One rental, retried as a client should: every attempt with the same Idempotency-Key, so a write that committed
-     * after the store's answer (503 "may or may not have been saved": slow VMs) is returned, never refused as a second one.
+     * A rental of a copy through the store's staff API, as Mike of store 1 (password from the secrets file): its id, or
+     * empty after a 503 (printed). Callers retry as a client should, every attempt with the same Idempotency-Key, so a
+     * write that committed after the store's answer (503 "may or may not have been saved": slow VMs) is returned, never
+     * refused as a second rental of the copy.
      */
     private static String rent(KvmSandbox vms, int customer, String inventoryId, String idempotencyKey) {
         String password = Secrets.load(vms.config().workDir().resolve("secrets.properties")).get(org.pagila.cluster.secrets.StaffPasswords.secretsKey("Mike"));
