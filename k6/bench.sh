@@ -10,9 +10,9 @@
 #   6. the store's resident memory under load.
 # It writes target/bench/report.md, target/bench/*.svg and the raw target/bench/results.jsonl.
 #
-#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 10 min)
+#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 9 min)
 #   DURATION=2s GROW=2 k6/bench.sh               # the short run CI does (BenchmarkIT)
-# Settings (environment): DURATION (10s), CONNECTIONS (16), THREADS (2), GROW (10), BENCH_CLUSTER (bench),
+# Settings (environment): DURATION (10s), WARMUP (3s per route and store), CONNECTIONS (16), THREADS (2), GROW (10), BENCH_CLUSTER (bench),
 #   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, management ports +10),
 #   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder),
 #   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile),
@@ -26,6 +26,7 @@ duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-16}"
 threads="${THREADS:-2}"
 grow="${GROW:-10}"
+warmup="${WARMUP:-3s}"
 # The store's JVM options: README "Performance" (the store's memory) says why these.
 java_opts="${STORE_JAVA_OPTS--Xmx256m -XX:MetaspaceSize=128m -XX:+UseSerialGC}"
 export PAGILA_CLUSTER_NAME="${BENCH_CLUSTER:-bench}"
@@ -139,10 +140,13 @@ run_wrk() { # run_wrk LABEL PORT ROUTE [DURATION]: one wrk run, its RESULT line 
 routes=("/" "/films" "/films?sort=popularity" "/films?category=Horror&sort=popularity" "/films/{id}" "/actors/{ID}"
   "/categories" "/categories/Horror" "/search?q=dinosaur" "/search?q=acadamy+dinosuar" "/api/films" "/api/films/{id}")
 
-say "warm-up (JIT) of both stores"
+# Every route on both stores before anything is measured: with a 2 s warm-up of four routes the first measurements
+# still ran half-compiled code (a route's second half twice its first; history x10 "faster" than x1).
+say "warm-up (JIT) of both stores: every route ${warmup} each"
 for p in "$port" "$primary_only_port"; do
-  for r in "/" "/films" "/films/{id}" "/search?q=dinosaur"; do
-    LABEL=warmup ROUTE="$r" wrk -t"$threads" -c"$connections" -d2s -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
+  for route in "${routes[@]}"; do
+    r="${route/'{ID}'/'{id}'}"   # {ID}: actor ids (1..200); {id}: film ids (1..1000)
+    LABEL=warmup ROUTE="$r" ID_MAX=200 wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
   done
 done
 
@@ -205,6 +209,10 @@ history_facts() {
        WHERE r.rental_date BETWEEN g.s AND g.e))"
 }
 if [ "$grow" -gt 1 ]; then
+  # x1 measured again right before the growth, so both sides of the comparison run equally warm code
+  for route in "/" "/films?sort=popularity" "/films/{id}"; do
+    run_wrk "grown-x1" "$port" "$route"
+  done
   say "history x$grow (cluster/pagila-cluster grow $grow)"
   before=$(sql 0 "SELECT json_build_object('rentals', (SELECT count(*) FROM rental), 'open', (SELECT count(*) FROM rental WHERE return_date IS NULL),
     'overlapping_pairs', (SELECT count(*) FROM rental a JOIN rental b ON a.inventory_id = b.inventory_id AND a.rental_id < b.rental_id

@@ -63,7 +63,9 @@ def by_route(label):
 routing = by_route("routing")
 primary_only = by_route("primary-only")
 rentals, lag, rss = one("rentals"), one("lag"), one("rss")
-grown = [r for r in rows if str(r.get("label", "")).startswith("grown-x")]
+grown = [r for r in rows if str(r.get("label", "")).startswith("grown-x") and r.get("label") != "grown-x1"]
+# x1 for the growth comparison: measured right before the growth when the run did (equally warm), else the catalog runs
+grown_x1 = {r["route"]: r["rps"] for r in rows if r.get("label") == "grown-x1"}
 grow = machine.get("grow", 1)
 
 
@@ -96,7 +98,7 @@ def bars(name, title, unit, groups, series, markers=()):
     """groups: [(label, [value per series])]; series: [(name, colour)]; markers: [(value, label)] as vertical lines."""
     width, left, bar_h, gap = 980, 300, 14, 10
     top = 50
-    height = top + len(groups) * (len(series) * bar_h + gap) + 40
+    height = top + len(groups) * (len(series) * bar_h + gap) + 40 + 14 * len(markers)
     peak = max([v for _, values in groups for v in values if v] + [m for m, _ in markers] + [1])
     scale = (width - left - 120) / peak
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
@@ -115,10 +117,11 @@ def bars(name, title, unit, groups, series, markers=()):
                 svg.append(f'<text x="{left + value * scale + 4:.1f}" y="{y + bar_h - 4}">{fmt(value, 1 if value < 100 else 0)} {unit}</text>')
             y += bar_h
         y += gap
-    for value, label in markers:
+    for i, (value, label) in enumerate(markers):
         mx = left + value * scale
-        svg.append(f'<line x1="{mx:.1f}" y1="{top - 4}" x2="{mx:.1f}" y2="{y}" stroke="#c00" stroke-dasharray="4 3"/>')
-        svg.append(f'<text x="{mx + 3:.1f}" y="{y + 14}" fill="#c00">{escape(label)}</text>')
+        # each marker's label on a line of its own: two limits close together would print over each other
+        svg.append(f'<line x1="{mx:.1f}" y1="{top - 4}" x2="{mx:.1f}" y2="{y + 14 * i}" stroke="#c00" stroke-dasharray="4 3"/>')
+        svg.append(f'<text x="{mx + 3:.1f}" y="{y + 14 + 14 * i}" fill="#c00">{escape(label)}</text>')
     svg.append("</svg>")
     (out / name).write_text("\n".join(svg))
 
@@ -138,7 +141,7 @@ nodes = sorted(n for n in spread if n != "none")
 bars("spread.svg", "Share of catalog reads per node, all routing runs (target: each standby 1/3 +-20%)", "%",
      [(n, [100 * spread[n] / reads if reads else 0]) for n in nodes], [("share of reads", "#2b6cb0")],
      [(100 / 3 * 0.8, "-20%"), (100 / 3 * 1.2, "+20%")])
-x1 = {r: routing[r]["rps"] for r in routing}
+x1 = {r: routing[r]["rps"] for r in routing} | grown_x1
 bars("growth.svg", f"Requests/s at history x1 and x{grow}", "/s",
      [(g["route"], [x1.get(g["route"]), g["rps"]]) for g in grown],
      [("history x1", "#2b6cb0"), (f"history x{grow}", "#dd6b20")])

@@ -45,6 +45,7 @@ class BenchmarkIT {
         Map<String, String> env = bench.environment();
         env.put("DURATION", "2s");
         env.put("GROW", "2");
+        env.put("WARMUP", "1s");
         env.put("BENCH_CLUSTER", "bench-it-" + clusterPort);
         env.put("BENCH_HOSTS", String.join(",", hosts));
         env.put("BENCH_PORT", String.valueOf(httpPort));
@@ -69,6 +70,7 @@ class BenchmarkIT {
         java.util.Set<String> routed = new java.util.HashSet<>();
         long requests = 0;
         boolean historyChecked = false;
+        int growthBaselines = 0;
         for (String line : Files.readAllLines(OUT.resolve("results.jsonl"))) {
             JsonNode result = json.readTree(line);
             String label = result.path("label").asText();
@@ -82,6 +84,10 @@ class BenchmarkIT {
                 assertEquals(0, after.path("in_default_partition").asLong(), "grown payments are in their month's partition");
                 assertTrue(after.path("overlapping_pairs").asLong() <= 2 * before.path("overlapping_pairs").asLong(),
                         "no copy rented twice at once beyond Pagila's own overlaps, repeated: " + result);
+            }
+            if (label.equals("grown-x1")) { // x1 again right before the growth: the comparison's equally warm side
+                growthBaselines++;
+                assertEquals("[\"200\"]", json.writeValueAsString(iterable(result.path("statuses").fieldNames())), line);
             }
             if (!label.equals("routing") && !label.equals("primary-only")) {
                 continue;
@@ -106,6 +112,13 @@ class BenchmarkIT {
         assertEquals(12, routed.size(), "every catalog route was measured with standby routing: " + routed);
         assertTrue(requests > 0, "the catalog runs made requests");
         assertTrue(historyChecked, "the history was grown and checked");
+        assertEquals(3, growthBaselines, "/, the popularity sort and the film page measured at x1 right before the growth");
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 
     private static boolean onPath(String tool) {
