@@ -97,8 +97,9 @@ class ArchiveCollectTest {
     @Test
     void whereTheHostsPostgresqlArchivesIntoTheSameFolderItsArchiverCanStillCompareACollectedCopy() throws Exception {
         // the KVM topology's primary on the host: its archiver (user postgres) and the collection share the folder
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.pagila.cluster.transport.ServiceUser.isRoot()
-                && org.pagila.cluster.transport.Shell.exec(List.of("id", "-u", "postgres")).exitCode() == 0, "root and a user postgres");
+        org.pagila.store.web.Prerequisite.require(org.pagila.cluster.transport.ServiceUser.isRoot()
+                && org.pagila.cluster.transport.Shell.exec(List.of("id", "-u", "postgres")).exitCode() == 0,
+                "root and a user postgres (apt-get install postgresql-15)");
         WalArchive archive = new WalArchive(settings);
         archive.prepare();
         org.pagila.cluster.transport.Shell.run(List.of("sh", "-c", "chown postgres:" + org.pagila.cluster.transport.ServiceUser.NAME

@@ -66,7 +66,8 @@ class ContainerArchiveCollectTest {
 
     @Test
     void aRestoreHereReachesTheNewTimelineThatOnlyThePromotedNodesOwnArchiveHolds() throws Exception {
-        BackupCluster cluster = BackupCluster.archivingLocally(containers.nodeList(), control.secrets(),
+        // the backup logins only, as `kvm backup` runs: the admin file is not needed to back up, collect or restore
+        BackupCluster cluster = BackupCluster.archivingLocally(containers.nodeList(), Secrets.loadForBackup(settings.cluster().secretsFile()),
                 containers.nodeSettings.archiveDir().toString());
         WalArchive here = new WalArchive(settings);
         here.prepare();

@@ -73,9 +73,10 @@ class BackupFiguresTest {
                 "last archived " + archived + " vs backup " + backup.startTime() + ".." + backup.endTime());
         assertTrue(metric("pagila_wal_archive_failures_total") >= 0);
 
-        String snapshot = firstSnapshot();
-        assertTrue(snapshot.contains("\"type\":\"BACKUP\"") && snapshot.contains("base backup " + backup.id() + " completed"),
-                "the /cluster stream carries the backup: " + snapshot);
+        // the page's snapshot is rebuilt at the store's next look at the cluster (every second), not when an event comes
+        Awaitility.await("the /cluster stream carries the backup").atMost(SEEN_WITHIN).pollInterval(Duration.ofMillis(500))
+                .until(this::firstSnapshot, snapshot -> snapshot.contains("\"type\":\"BACKUP\"")
+                        && snapshot.contains("base backup " + backup.id() + " completed"));
     }
 
     @Test
