@@ -133,6 +133,12 @@ class KvmTopologyIT {
             Path nodeWal = KvmBackup.DIR.resolve("wal");
             Awaitility.await(segment + " in " + promoted + "'s own archive").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(3))
                     .until(() -> vms.admin(promoted, "test", "-f", nodeWal.resolve(segment).toString()).exitCode() == 0);
+            // the listing collects first, so its window already reaches the promoted VM's segment
+            Shell.Result backups = vms.kvm(300, "backups");
+            assertEquals(0, backups.exitCode(), backups.output());
+            assertTrue(backups.output().contains(firstMatch(backup.output(), "Backup (\\S+) of")) && backups.output().contains("restore window: "),
+                    backups.output());
+            assertTrue(Files.isRegularFile(backupDir().resolve("wal").resolve(segment)), "`kvm backups` collected " + segment + ":\n" + backups.output());
             Instant restoreStart = Instant.now();
             Shell.Result restore = vms.kvm(900, "restore", "--latest", "--port", String.valueOf(restorePort()));
             assertEquals(0, restore.exitCode(), "kvm restore failed:\n" + restore.output());

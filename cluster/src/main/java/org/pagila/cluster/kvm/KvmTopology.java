@@ -127,8 +127,25 @@ public final class KvmTopology {
         // the host's archive and restored nodes belong to the servers' user here, which a topology with every node on a
         // VM never made
         org.pagila.cluster.transport.ServiceUser.ensureExists(java.nio.file.Path.of("/var/lib/pagila-store"));
-        return org.pagila.cluster.backup.BackupCli.run(backup.settings(),
-                () -> backup.backupCluster(kvm.engineNodes(), Secrets.loadForBackup(kvm.secretsFile())), args);
+        java.util.function.Supplier<org.pagila.cluster.backup.BackupCluster> nodes =
+                () -> backup.backupCluster(kvm.engineNodes(), Secrets.loadForBackup(kvm.secretsFile()));
+        if (args.get(0).equals("backups")) {
+            collectBeforeListing(backup, nodes);
+        }
+        return org.pagila.cluster.backup.BackupCli.run(backup.settings(), nodes, args);
+    }
+
+    /**
+     * The VMs archive on their own disks, so the window a restore can reach ends with what they hold: `kvm backups`
+     * collects first, as a restore does. What cannot be collected is said, and the listing shows the archive as it is.
+     */
+    private static void collectBeforeListing(KvmBackup backup, java.util.function.Supplier<org.pagila.cluster.backup.BackupCluster> nodes) {
+        try {
+            org.pagila.cluster.backup.BackupCli.run(backup.settings(), nodes, java.util.List.of("archive-collect"));
+        } catch (ClusterException e) {
+            System.out.println("Not everything was collected from the nodes (" + e.getMessage().lines().findFirst().orElse("")
+                    + "): the window below is this machine's archive as it is");
+        }
     }
 
     /** Writes the generated files (libvirt XML, cloud-init seeds) under target, to read or validate. */
