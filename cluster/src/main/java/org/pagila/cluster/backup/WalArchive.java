@@ -150,7 +150,7 @@ public final class WalArchive {
 
     /**
      * A node's own archive on its own machine, at this archive's path there (containers without the shared folder;
-     * VMs get the same from cloud-init): the script, and the folder owned by the node's PostgreSQL user (the owner of
+     * and each VM, from `kvm apply` once it is up): the script, and the folder owned by the node's PostgreSQL user (the owner of
      * its data folder). This machine's archive then gets the node's WAL by collection ({@link ArchiveCollect}).
      */
     public org.pagila.cluster.engine.Step ownArchiveOn(org.pagila.cluster.engine.Node node) {
