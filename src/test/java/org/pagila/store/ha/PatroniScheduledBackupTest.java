@@ -34,6 +34,9 @@ class PatroniScheduledBackupTest {
     @Test
     void aScheduledRunBacksUpThePatroniClusterFromAReplica() {
         HaTestSupport.await(Duration.ofSeconds(30), () -> "READ_WRITE".equals(HaTestSupport.mode()), "store READ_WRITE");
+        // the Patroni tests before this one fail members over and rejoin them: until a replica streams again, the run
+        // rightly takes the leader ("no standby is fit"), which is not what this test is about
+        HaTestSupport.await(Duration.ofSeconds(120), this::aReplicaStreams, "a replica streaming from the leader");
         // the store's run logs in as the monitor and the backup role; the tooling's file is not even there
         try (HiddenAdminFile hidden = HiddenAdminFile.of(PatroniTestCluster.settings().cluster().secretsFile())) {
             backups.run();
@@ -45,5 +48,14 @@ class PatroniScheduledBackupTest {
         assertTrue(backup.verified(), catalog.table());
         assertEquals("standby", backup.sourceRole(), catalog.table());
         assertNotEquals(HaTestSupport.leader(cluster), backup.takenFrom());
+    }
+
+    private boolean aReplicaStreams() {
+        try (java.sql.Connection c = cluster.superuser(HaTestSupport.leader(cluster), "postgres")) {
+            return HaTestSupport.count(c, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
+                    + " AND coalesce(replay_lag, interval '0') < interval '5 seconds'") >= 1;
+        } catch (Exception e) {
+            return false;
+        }
     }
 }
