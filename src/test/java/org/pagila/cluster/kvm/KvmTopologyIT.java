@@ -44,12 +44,16 @@ class KvmTopologyIT {
     void applyFailoverRejoinAndDestroyOnRealVmsInAPrivateNamespace() throws Exception {
         requirePrerequisites();
         Instant testStart = Instant.now();
-        deleteTree(ROOT);
-        Files.createDirectories(ROOT);
         Progress progress = new Progress(System.out, 1);
         Process store = null;
-        try (NetnsLibvirt netns = new NetnsLibvirt("pagila-kvm-" + BLOCK, "virbr-pagila", "192.168.122.1/24", ROOT.resolve("libvirt"), progress)) {
+        boolean ours = false;
+        Path libvirtDir = ROOT.resolveSibling(ROOT.getFileName() + "-libvirt");
+        try (NetnsLibvirt netns = new NetnsLibvirt("pagila-kvm-" + BLOCK, "virbr-pagila", "192.168.122.1/24", libvirtDir, progress)) {
+            // First the namespace: it refuses while another run of this test owns it, whose files are then left alone too.
             netns.start();
+            ours = true;
+            deleteTree(ROOT);
+            Files.createDirectories(ROOT);
             assertFalse(Shell.exec(List.of("ip", "-4", "-o", "addr")).output().contains("192.168.122."),
                     "the topology's subnet must exist only inside the namespace");
             assertEquals("", netns.virsh("net-list", "--all", "--name").output().strip(),
@@ -170,7 +174,9 @@ class KvmTopologyIT {
             }
             measured.put("whole test", seconds(Duration.between(testStart, Instant.now())));
             report();
-            deleteTree(ROOT);
+            if (ours) {
+                deleteTree(ROOT);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.Progress;
@@ -21,7 +22,9 @@ import org.pagila.cluster.transport.Shell;
  * configuration, state, socket and log directories (bind-mounted over libvirt's fixed paths in a private mount
  * namespace), so they share nothing with a libvirt installed on the machine; in particular Debian's `default`
  * network (also 192.168.122.1/24) is not in their configuration and never starts. {@link #close()} removes
- * domains, daemons (by process id), the namespace and the directory, whatever state things are in.
+ * domains, daemons (by process id), the namespace and the directory, whatever state things are in, but only when
+ * this instance made them: a namespace of the same name that a live run owns is refused and left alone, and one a
+ * killed run left behind is cleared first ({@link NetnsClaim}).
  */
 public final class NetnsLibvirt implements AutoCloseable {
     /** libvirt's fixed paths for a root daemon, each replaced by a directory of ours. */
@@ -35,6 +38,8 @@ public final class NetnsLibvirt implements AutoCloseable {
     private final Path dir;
     private final Progress progress;
     private Process libvirtd;
+    /** Set once start made the namespace: close removes only what this instance made, never another run's. */
+    private boolean owned;
 
     /** namespace: a new name; bridge and hostAddressCidr: e.g. virbr-pagila and 192.168.122.1/24; dir: a new directory. */
     public NetnsLibvirt(String namespace, String bridge, String hostAddressCidr, Path dir, Progress progress) {
@@ -64,9 +69,22 @@ public final class NetnsLibvirt implements AutoCloseable {
 
     /** Creates the namespace and its bridge, writes the daemons' configuration and starts them. */
     public NetnsLibvirt start() {
-        if (Shell.exec(List.of("ip", "netns", "pids", namespace)).exitCode() == 0) {
-            throw new ClusterException("Network namespace " + namespace + " exists already: not ours, left alone");
+        Optional<NetnsClaim> marker = NetnsClaim.read(namespace);
+        switch (NetnsClaim.judge(exists(), marker)) {
+            case FOREIGN -> throw new ClusterException("Network namespace " + namespace + " exists already and no run of ours made it:"
+                    + " left alone");
+            case IN_USE -> throw new ClusterException("Network namespace " + namespace + " is in use by a running test (process "
+                    + marker.orElseThrow().pid() + "): left alone; wait for it or use another PAGILA_TEST_PORT_BLOCK");
+            case LEFT_BY_A_DEAD_RUN -> {
+                progress.detail("network namespace " + namespace + " was left by a run that is gone (process " + marker.orElseThrow().pid()
+                        + "): its processes ended and the namespace removed");
+                removeNamespace();
+            }
+            case FREE -> { }
         }
+        deleteTree(dir);
+        NetnsClaim.ofThisProcess().write(namespace);
+        owned = true;
         ip("netns", "add", namespace);
         ip("-n", namespace, "link", "set", "lo", "up");
         ip("-n", namespace, "link", "add", bridge, "type", "bridge");
@@ -174,6 +192,9 @@ public final class NetnsLibvirt implements AutoCloseable {
     /** Domains off and undefined, daemons and every other process in the namespace ended by id, namespace and files gone. */
     @Override
     public void close() {
+        if (!owned) {
+            return;
+        }
         if (libvirtd != null && libvirtd.isAlive()) {
             Shell.Result domains = virsh("list", "--all", "--name");
             if (domains.exitCode() == 0) {
@@ -186,7 +207,18 @@ public final class NetnsLibvirt implements AutoCloseable {
             libvirtd.destroy();
             waitFor(libvirtd.toHandle());
         }
-        // virtlogd, leftover qemu, a store or a PostgreSQL started inside: all are ours because the namespace is.
+        removeNamespace();
+        deleteTree(dir);
+        NetnsClaim.forget(namespace);
+        progress.detail("network namespace " + namespace + " and " + dir + " removed");
+    }
+
+    private boolean exists() {
+        return Shell.exec(List.of("ip", "netns", "pids", namespace)).exitCode() == 0;
+    }
+
+    /** virtlogd, leftover qemu, a store or a PostgreSQL started inside: all are ours because the namespace is. */
+    private void removeNamespace() {
         for (long pid : pids()) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         }
@@ -197,8 +229,6 @@ public final class NetnsLibvirt implements AutoCloseable {
             });
         }
         Shell.exec(List.of("ip", "netns", "del", namespace));
-        deleteTree(dir);
-        progress.detail("network namespace " + namespace + " and " + dir + " removed");
     }
 
     private Path privateDir(String path) {
