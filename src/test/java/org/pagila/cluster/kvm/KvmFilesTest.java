@@ -146,7 +146,7 @@ class KvmFilesTest {
                 "node1: copy-on-write overlay", "node1: cloud-init seed", "node1: domain pagila-node1", "node3: domain pagila-node3",
                 "primary: settings", "listen_addresses='192.168.122.1'", "primary: pg_hba.conf",
                 "the superuser only from 192.168.122.1/32", "primary: physical replication slots node1_slot, node2_slot, node3_slot",
-                "node1: settings", "listen_addresses='192.168.122.101'", "node1: stop", "node1: empty the data directory",
+                "at once, each in its own order: node1, node2, node3", "node1: settings", "listen_addresses='192.168.122.101'", "node1: stop", "node1: empty the data directory",
                 "node1: /usr/lib/postgresql/17/bin/pg_basebackup -h 192.168.122.1 -p 5432 -U replicator -D /var/lib/postgresql/17/main -R -X stream -S node1_slot",
                 "node3: verify");
         int at = -1;

@@ -32,7 +32,7 @@ public final class Plan {
                 progress.detail("[" + step.node() + "] done already: " + step.describe().get(0));
                 continue;
             }
-            progress.detail("[" + step.node() + "] " + String.join("; ", step.describe()));
+            progress.detail("[" + step.node() + "] " + step.headline());
             step.apply();
         }
     }

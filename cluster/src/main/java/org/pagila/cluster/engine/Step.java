@@ -19,6 +19,16 @@ public interface Step {
 
     void apply();
 
+    /** One line for progress: all its lines joined, unless the step says it shorter. */
+    default String headline() {
+        return String.join("; ", describe());
+    }
+
+    /** Each list in its own order, the lists at once (nodes whose steps do not depend on each other). */
+    static Step together(List<List<Step>> perNode, org.pagila.cluster.Progress progress) {
+        return new ConcurrentSteps(perNode, progress);
+    }
+
     /** A one-line step. */
     static Step of(String node, String description, Runnable apply) {
         return of(node, description, () -> false, apply);

@@ -50,7 +50,7 @@ public final class KvmTopology {
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             kvm.progress.step(String.format("(%d/%d) %s%s", i + 1, steps.size(), step.node().isEmpty() ? "" : step.node() + ": ",
-                    String.join("; ", step.describe())));
+                    step.headline()));
             if (!step.isDone()) {
                 step.apply();
             }
