@@ -53,7 +53,7 @@ final class ConcurrentSteps implements Step {
             return thread;
         });
         try {
-            List<Future<?>> running = branches.stream().<Future<?>>map(branch -> threads.submit(() -> run(branch))).toList();
+            List<Future<?>> running = branches.stream().<Future<?>>map(branch -> threads.submit(() -> new Plan(branch).run(progress))).toList();
             List<String> failed = new ArrayList<>();
             Throwable first = null;
             for (int i = 0; i < running.size(); i++) {
@@ -72,17 +72,6 @@ final class ConcurrentSteps implements Step {
             }
         } finally {
             threads.shutdownNow();
-        }
-    }
-
-    private void run(List<Step> branch) {
-        for (Step step : branch) {
-            if (step.isDone()) {
-                progress.detail("[" + step.node() + "] done already: " + step.describe().get(0));
-                continue;
-            }
-            progress.detail("[" + step.node() + "] " + step.headline());
-            step.apply();
         }
     }
 
