@@ -2,18 +2,13 @@ package org.pagila.store.catalog;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.pagila.store.cluster.ClusterState;
@@ -34,26 +29,10 @@ public class CatalogAggregates {
     @Inject
     ClusterState cluster;
 
-    @ConfigProperty(name = "pagila.catalog.aggregates-refresh", defaultValue = "30s")
+    @ConfigProperty(name = "pagila.catalog.aggregates-refresh")
     Duration interval;
 
-    private ScheduledExecutorService refresher;
     private volatile boolean lastFailed;
-
-    void start(@Observes StartupEvent event) {
-        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "catalog-aggregates");
-            thread.setDaemon(true);
-            return thread;
-        });
-        refresher.scheduleWithFixedDelay(this::refreshQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (refresher != null) {
-            refresher.shutdownNow();
-        }
-    }
 
     /** Recount now (on the primary); the standbys have the new counts once they replayed it. */
     public void refresh() throws SQLException {
@@ -62,7 +41,9 @@ public class CatalogAggregates {
         }
     }
 
-    private void refreshQuietly() {
+    @Scheduled(identity = "catalog-aggregates", every = "{pagila.catalog.aggregates-refresh}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refreshQuietly() {
         if (!cluster.isWritable()) {
             return;
         }

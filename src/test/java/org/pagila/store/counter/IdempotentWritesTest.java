@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.scheduler.Trigger;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.awaitility.Awaitility;
@@ -83,6 +86,23 @@ class IdempotentWritesTest {
         assertEquals(0, Staff.sqlInt("SELECT count(*) FROM idempotency_key WHERE key = '" + old + "'"));
         assertEquals(1, Staff.sqlInt("SELECT count(*) FROM idempotency_key WHERE key = '" + recent + "'"), "a recent key is kept");
         assertEquals(2, Staff.sqlInt("SELECT count(*) FROM rental WHERE customer_id = " + customer), "the rentals themselves stay");
+    }
+
+    @Inject
+    Scheduler scheduler;
+
+    /** The prune (and the catalog's recount, the other chore of the primary) run on their own, at the configured rate. */
+    @Test
+    void thePruneAndTheRecountAreScheduledAtTheirConfiguredRates() {
+        Instant now = Instant.now();
+        Trigger prune = scheduler.getScheduledJob("idempotency-key-retention");
+        Trigger recount = scheduler.getScheduledJob("catalog-aggregates");
+        assertTrue(prune != null && recount != null, "both jobs are scheduled: " + scheduler.getScheduledJobs());
+        // the next prune at most pagila.idempotency.prune-every (1h) away, the next recount at most 30 s
+        assertTrue(prune.getNextFireTime().isAfter(now.minusSeconds(1)) && prune.getNextFireTime().isBefore(now.plus(Duration.ofMinutes(61))),
+                "next prune " + prune.getNextFireTime());
+        assertTrue(recount.getNextFireTime().isAfter(now.minusSeconds(1)) && recount.getNextFireTime().isBefore(now.plusSeconds(31)),
+                "next recount " + recount.getNextFireTime());
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.pagila.cluster.kvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.pagila.cluster.ClusterException;
@@ -15,6 +16,7 @@ import org.pagila.cluster.ClusterException;
  */
 record NetnsClaim(long pid, Instant processStart) {
     static final Path MARKERS = Path.of("/run/pagila-netns");
+    private static final Duration SAME_START = Duration.ofSeconds(3);
 
     enum Verdict {
         /** no such namespace: make it */
@@ -44,9 +46,13 @@ record NetnsClaim(long pid, Instant processStart) {
         return marker.map(claim -> claim.isAlive() ? Verdict.IN_USE : Verdict.LEFT_BY_A_DEAD_RUN).orElse(Verdict.FOREIGN);
     }
 
-    /** The same process id and start time: a recycled id of another process does not count. */
+    /**
+     * The same process id and start time: a recycled id of another process does not count. Within a few seconds: another
+     * JVM derives the start from the boot time in /proc/stat, which may read a second apart.
+     */
     boolean isAlive() {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(NetnsClaim::of).filter(this::equals).isPresent();
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(NetnsClaim::of)
+                .filter(live -> Duration.between(live.processStart, processStart).abs().compareTo(SAME_START) <= 0).isPresent();
     }
 
     static Optional<NetnsClaim> read(String namespace) {
