@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.pagila.store.web.TestPorts;
 
 /**
  * The one-run benchmark, short (2 s per measurement, history x2), so it cannot rot: runs k6/bench.sh against the
@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 class BenchmarkIT {
     private static final Path ROOT = Path.of("").toAbsolutePath();
     private static final Path OUT = ROOT.resolve("target/bench");
-    private static final int BLOCK = Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).map(Integer::parseInt).orElse(0);
 
     @Test
     void oneShortRunWritesTheReportAndThePlots() throws Exception {
@@ -35,8 +34,8 @@ class BenchmarkIT {
         if (!ci) {
             Assumptions.assumeTrue(tools, "wrk and pgbench are needed (apt-get install wrk postgresql-15)");
         }
-        int clusterPort = BLOCK > 0 ? BLOCK + 950 : 22432;
-        int httpPort = BLOCK > 0 ? BLOCK + 960 : 22080;
+        int clusterPort = TestPorts.port(950, 22432);
+        int httpPort = TestPorts.port(960, 22080);
         List<String> hosts = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             hosts.add("127.0.0.1:" + (clusterPort + i));

@@ -17,6 +17,7 @@ import org.pagila.store.cluster.ClusterState;
  * Keeps the catalog's aggregates (film_popularity, storefront_shelf: materialized views, V40) fresh: every
  * pagila.catalog.aggregates-refresh the primary recounts them as their owner and replication carries the result to
  * the standbys that serve the catalog. Skipped while no primary takes writes (the standbys keep the last counts).
+ * The first run waits one interval: at start the embedded cluster may still be coming up.
  */
 @ApplicationScoped
 public class CatalogAggregates {
@@ -42,7 +43,7 @@ public class CatalogAggregates {
     }
 
     @Scheduled(identity = "catalog-aggregates", every = "{pagila.catalog.aggregates-refresh}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            delayed = "{pagila.catalog.aggregates-refresh}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refreshQuietly() {
         if (!cluster.isWritable()) {
             return;

@@ -33,7 +33,7 @@ public class IdempotencyKeyRetention {
     Duration keep;
 
     @Scheduled(identity = "idempotency-key-retention", every = "{pagila.idempotency.prune-every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            delayed = "{pagila.idempotency.prune-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (!cluster.isWritable()) {
             return; // the next look prunes what this one could not: nothing depends on it being on time

@@ -34,6 +34,7 @@ import org.pagila.cluster.ha.PatroniCluster;
 import org.pagila.cluster.ha.PatroniRest;
 import org.pagila.cluster.secrets.HiddenAdminFile;
 import org.pagila.cluster.secrets.Secrets;
+import org.pagila.store.web.TestPorts;
 
 /**
  * The backup implementation on the Patroni profile, for real: etcd, Patroni and Debian's PostgreSQL 15 on four members.
@@ -45,7 +46,7 @@ import org.pagila.cluster.secrets.Secrets;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PatroniBackupTest {
-    private static final int BLOCK = Integer.parseInt(Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).orElse("29000"));
+    private static final int BLOCK = TestPorts.blockOr(29000);
     private static final int PG = BLOCK + 960;
     private static final int RESTORE_PORT = BLOCK + 980;
     private static final Map<String, String> CONFIG = Map.of(

@@ -32,6 +32,7 @@ import org.pagila.cluster.engine.Node;
 import org.pagila.cluster.engine.NodeControl;
 import org.pagila.cluster.engine.Promotion;
 import org.pagila.cluster.secrets.Secrets;
+import org.pagila.store.web.TestPorts;
 
 /**
  * The VMs' way of archiving, with containers: each node archives WAL into its OWN folder on its own machine (no shared
@@ -41,7 +42,7 @@ import org.pagila.cluster.secrets.Secrets;
  * restore --latest here must find it there. Skipped without Docker or the image; with CI=true that fails (DockerNodes).
  */
 class ContainerArchiveCollectTest {
-    private static final int BLOCK = Integer.parseInt(Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).orElse("29000"));
+    private static final int BLOCK = TestPorts.blockOr(29000);
     private static final int RESTORE_PORT = BLOCK + 982;
     private static BackupContainers containers;
     private static BackupSettings settings;

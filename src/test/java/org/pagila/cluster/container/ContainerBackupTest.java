@@ -36,6 +36,7 @@ import org.pagila.cluster.engine.Node;
 import org.pagila.cluster.engine.NodeControl;
 import org.pagila.cluster.secrets.HiddenAdminFile;
 import org.pagila.cluster.secrets.Secrets;
+import org.pagila.store.web.TestPorts;
 
 /**
  * The same backup implementation over `docker exec`: a primary and one standby in containers with Debian's packaged
@@ -46,7 +47,7 @@ import org.pagila.cluster.secrets.Secrets;
  * reason; with CI=true that fails (DockerNodes).
  */
 class ContainerBackupTest {
-    private static final int BLOCK = Integer.parseInt(Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).orElse("29000"));
+    private static final int BLOCK = TestPorts.blockOr(29000);
     private static final int RESTORE_PORT = BLOCK + 981;
     private static BackupContainers containers;
     private static BackupSettings settings;

@@ -12,6 +12,7 @@ import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.Jdbc;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.secrets.Secrets;
+import org.pagila.store.web.TestPorts;
 
 /** Local clusters of their own for the engine tests: ports from the environment, so checkouts can test side by side. */
 final class TestClusters {
@@ -27,8 +28,7 @@ final class TestClusters {
         if (explicit.isPresent()) {
             return explicit.get();
         }
-        int first = Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).filter(v -> !v.isBlank())
-                .map(block -> Integer.parseInt(block) + blockOffset).orElse(defaultFirstPort);
+        int first = TestPorts.port(blockOffset, defaultFirstPort);
         return "127.0.0.1:" + first + ",127.0.0.1:" + (first + 1) + ",127.0.0.1:" + (first + 2) + ",127.0.0.1:" + (first + 3);
     }
 

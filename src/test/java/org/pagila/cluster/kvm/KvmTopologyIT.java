@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.pagila.cluster.Progress;
 import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.transport.Shell;
+import org.pagila.store.web.TestPorts;
 
 /**
  * The KVM topology for real: four VMs (primary and node1..node3, Debian golden image, direct kernel boot) on a
@@ -33,7 +34,7 @@ import org.pagila.cluster.transport.Shell;
  * Needs root, qemu, libvirt, debootstrap: with CI=true their absence fails the run, otherwise it skips, saying so.
  */
 class KvmTopologyIT {
-    private static final int BLOCK = Integer.parseInt(Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).orElse("24000"));
+    private static final int BLOCK = TestPorts.blockOr(24000);
     private static final Path ROOT = Path.of("/var/tmp/pagila-kvm-it-" + BLOCK);
     private static final Path CACHE = Path.of(Optional.ofNullable(System.getenv("PAGILA_KVM_IMAGE_CACHE")).orElse("/var/cache/pagila-kvm"));
     private static final Pattern BOOT = Pattern.compile("(primary|node\\d) is up: SSH (\\d+) s after its start, cloud-init done (\\d+) s");

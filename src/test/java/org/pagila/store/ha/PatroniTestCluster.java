@@ -9,6 +9,7 @@ import org.pagila.cluster.Progress;
 import org.pagila.cluster.ha.HaPackages;
 import org.pagila.cluster.ha.HaSettings;
 import org.pagila.cluster.ha.PatroniCluster;
+import org.pagila.store.web.TestPorts;
 
 /**
  * A Patroni cluster of the test's own (etcd, Patroni on four PostgreSQL 15 nodes, HAProxy), brought up before the store
@@ -16,7 +17,7 @@ import org.pagila.cluster.ha.PatroniCluster;
  * +920.. (etcd), +930/+931 (HAProxy).
  */
 public class PatroniTestCluster implements QuarkusTestResourceLifecycleManager {
-    static final int BLOCK = Integer.parseInt(Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).orElse("29000"));
+    static final int BLOCK = TestPorts.blockOr(29000);
 
     /** The store's configuration for this cluster (also what the tests' own HaSettings are built from). */
     static Map<String, String> config() {

@@ -17,8 +17,7 @@ public class TlsProfile implements QuarkusTestProfile {
 
     static int httpsPort() {
         return Optional.ofNullable(System.getenv("PAGILA_TEST_TLS_PORT")).filter(v -> !v.isBlank()).map(Integer::parseInt)
-                .orElseGet(() -> Optional.ofNullable(System.getenv("PAGILA_TEST_PORT_BLOCK")).filter(v -> !v.isBlank())
-                        .map(block -> Integer.parseInt(block) + 943).orElse(25443));
+                .orElseGet(() -> TestPorts.port(943, 25443));
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.pagila.cluster.ClusterSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** The backup commands as picocli subcommands of `cluster/pagila-cluster`; the arguments are parsed by {@link BackupCli}. */
@@ -16,11 +18,13 @@ public final class BackupCommands {
         @Unmatched
         List<String> args = new ArrayList<>();
 
-        abstract String name();
+        /** The subcommand as picocli matched it: its @Command name is the one word BackupCli dispatches on. */
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
-            List<String> all = new ArrayList<>(List.of(name()));
+            List<String> all = new ArrayList<>(List.of(spec.name()));
             all.addAll(args);
             return BackupCli.run(ClusterSettings.fromSystem(), all);
         }
@@ -28,51 +32,30 @@ public final class BackupCommands {
 
     @Command(name = "backup", description = "Base backup from a healthy standby (--from NODE), verified, then retention.")
     public static final class Backup extends Forward {
-        String name() {
-            return "backup";
-        }
     }
 
     @Command(name = "backups", description = "Kept backups and the window a restore can reach.")
     public static final class Backups extends Forward {
-        String name() {
-            return "backups";
-        }
     }
 
     @Command(name = "restore", description = "restore [BACKUP] [--to TIME | --to-lsn LSN | --latest] [--port P]: an isolated node.")
     public static final class Restore extends Forward {
-        String name() {
-            return "restore";
-        }
     }
 
     @Command(name = "restore-stop", description = "restore-stop PORT: stop and remove a restored node.")
     public static final class RestoreStop extends Forward {
-        String name() {
-            return "restore-stop";
-        }
     }
 
     @Command(name = "archive-collect", description = "Copy WAL the archive here lacks from nodes that archive on their own"
             + " machines (VMs); where the nodes share one folder there is nothing to collect.")
     public static final class ArchiveCollect extends Forward {
-        String name() {
-            return "archive-collect";
-        }
     }
 
     @Command(name = "switchover", description = "switchover [NODE]: planned role change without loss.")
     public static final class Switchover extends Forward {
-        String name() {
-            return "switchover";
-        }
     }
 
     @Command(name = "backup-timer", description = "backup-timer DIR [--every MINUTES]: systemd timer + service and a cron line.")
     public static final class BackupTimer extends Forward {
-        String name() {
-            return "backup-timer";
-        }
     }
 }

@@ -3,6 +3,7 @@ package org.pagila.cluster.backup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pagila.cluster.ClusterException;
@@ -24,16 +25,19 @@ final class RestoreBinaries {
     }
 
     static PostgresBinaries forMajor(ClusterSettings cluster, int major, Progress progress) {
-        PostgresBinaries own = PostgresBinaries.resolve(cluster, progress);
-        if (majorOf(own) == major) {
-            return own;
+        Optional<Path> local = PostgresBinaries.localInstall(cluster);
+        // the bundled build is asked by its jar's version, so it is unpacked only when it is the version needed
+        int ownMajor = local.map(bin -> majorOf(new PostgresBinaries(bin, "PG_BIN"))).orElseGet(() -> majorOfVersion(PostgresBinaries.bundledVersion()));
+        if (ownMajor == major) {
+            return PostgresBinaries.resolve(cluster, progress);
         }
         Path debian = Path.of("/usr/lib/postgresql/" + major + "/bin");
         if (Files.isExecutable(debian.resolve("postgres")) && Files.isExecutable(debian.resolve("pg_ctl"))) {
             return new PostgresBinaries(debian, "Debian PostgreSQL " + major);
         }
         throw new ClusterException("This backup is of PostgreSQL " + major + ", and a restore needs that version's programs: install"
-                + " the Debian package postgresql-" + major + " (or set PG_BIN to its bin folder). Found: " + own.origin());
+                + " the Debian package postgresql-" + major + " (or set PG_BIN to its bin folder). Found: "
+                + local.map(bin -> "PG_BIN " + bin).orElse("the bundled PostgreSQL " + PostgresBinaries.bundledVersion()));
     }
 
     /** "15.14 (Debian 15.14-0+deb12u1)" or "17.9" -> 15 or 17. */

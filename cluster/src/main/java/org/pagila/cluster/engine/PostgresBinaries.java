@@ -25,7 +25,7 @@ public record PostgresBinaries(Path bin, String origin) {
     private static final String ARCHIVE = "postgres-linux-x86_64.txz";
 
     public static PostgresBinaries resolve(ClusterSettings settings, Progress progress) {
-        Optional<Path> pgBin = settings.pgBin().or(() -> Optional.ofNullable(System.getenv("PG_BIN")).map(Path::of));
+        Optional<Path> pgBin = localInstall(settings);
         if (pgBin.isPresent()) {
             Path bin = pgBin.get();
             if (!Files.isExecutable(bin.resolve("postgres")) || !Files.isExecutable(bin.resolve("pg_ctl"))) {
@@ -53,7 +53,13 @@ public record PostgresBinaries(Path bin, String origin) {
     }
 
     /** The version is in the jar's file name (the jar holds nothing else that names it). */
-    private static String bundledVersion() {
+    /** The local install the user points at (pagila.cluster.pg-bin, else PG_BIN), if any: resolve takes it over the bundled build. */
+    public static Optional<Path> localInstall(ClusterSettings settings) {
+        return settings.pgBin().or(() -> Optional.ofNullable(System.getenv("PG_BIN")).map(Path::of));
+    }
+
+    /** The bundled build's version, e.g. 17.5, read from its jar without unpacking it. */
+    public static String bundledVersion() {
         java.net.URL url = PostgresBinaries.class.getClassLoader().getResource(ARCHIVE);
         if (url == null) {
             throw new ClusterException("The PostgreSQL binaries jar is not on the classpath; set PG_BIN to a PostgreSQL bin directory");
