@@ -28,7 +28,7 @@ threads="${THREADS:-2}"
 grow="${GROW:-10}"
 warmup="${WARMUP:-3s}"
 # The store's JVM options: README "Performance" (the store's memory) says why these.
-java_opts="${STORE_JAVA_OPTS--Xmx256m -XX:MetaspaceSize=128m -XX:+UseSerialGC}"
+java_opts="${STORE_JAVA_OPTS--Xmx192m -XX:MetaspaceSize=128m -XX:+UseSerialGC}"
 export PAGILA_CLUSTER_NAME="${BENCH_CLUSTER:-bench}"
 export PAGILA_CLUSTER_HOSTS="${BENCH_HOSTS:-127.0.0.1:22432,127.0.0.1:22433,127.0.0.1:22434,127.0.0.1:22435}"
 port="${BENCH_PORT:-22080}"
