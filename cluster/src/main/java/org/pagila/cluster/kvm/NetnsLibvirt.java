@@ -82,10 +82,11 @@ public final class NetnsLibvirt implements AutoCloseable {
             }
             case FREE -> { }
         }
-        deleteTree(dir);
-        NetnsClaim.ofThisProcess().write(namespace);
-        owned = true;
+        // `ip netns add` fails if the name exists: of two runs starting at once, the second fails here, owning nothing
         ip("netns", "add", namespace);
+        owned = true;
+        NetnsClaim.ofThisProcess().write(namespace);
+        deleteTree(dir);
         ip("-n", namespace, "link", "set", "lo", "up");
         ip("-n", namespace, "link", "add", bridge, "type", "bridge");
         ip("-n", namespace, "addr", "add", hostAddressCidr, "dev", bridge);
