@@ -32,11 +32,7 @@ final class ConcurrentSteps implements Step {
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
         lines.add(headline());
-        for (List<Step> branch : branches) {
-            for (Step step : branch) {
-                step.describe().forEach(line -> lines.add(step.node().isEmpty() ? line : step.node() + ": " + line));
-            }
-        }
+        branches.forEach(branch -> lines.addAll(new Plan(branch).lines()));
         return lines;
     }
 
