@@ -98,16 +98,27 @@ public final class Provisioning {
      * where they live outside the data directory, after it where the clone would overwrite them.
      */
     public List<Step> standby(Node standby, Node primary) {
-        List<Step> steps = new ArrayList<>();
+        List<Step> steps = new ArrayList<>(standbyPreparation(standby));
+        steps.addAll(standbyFromPrimary(standby, primary));
+        return steps;
+    }
+
+    /**
+     * What a standby needs before its clone and without its primary: its settings, pg_hba and password file where they
+     * live outside the data directory (a packaged layout), else only the password file (the clone replaces the rest).
+     */
+    public List<Step> standbyPreparation(Node standby) {
         List<Step> configuration = configuration(standby);
+        return standby.layout().configInDataDir() ? List.of(configuration.get(2)) : configuration;
+    }
+
+    /** The clone from the primary through the standby's slot, the rest of its configuration, its start, the check. */
+    public List<Step> standbyFromPrimary(Node standby, Node primary) {
+        List<Step> steps = new ArrayList<>();
+        steps.add(new CloneStep(this::control, standby, primary, progress));
         if (standby.layout().configInDataDir()) {
-            // the password file lives outside the data directory and the clone needs it; the rest comes after
-            steps.add(configuration.get(2));
-            steps.add(new CloneStep(this::control, standby, primary, progress));
-            steps.addAll(configuration.subList(0, 2));
-        } else {
-            steps.addAll(configuration);
-            steps.add(new CloneStep(this::control, standby, primary, progress));
+            // the clone brought the primary's settings and pg_hba: this node's own are written over them
+            steps.addAll(configuration(standby).subList(0, 2));
         }
         steps.add(Step.of(standby.name(), "start as a hot standby" + (CloneStep.usesBaseBackup(standby)
                 ? " (-R wrote standby.signal, primary_conninfo, primary_slot_name)" : ""), () -> startOrReload(standby)));

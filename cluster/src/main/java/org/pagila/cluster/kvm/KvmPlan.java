@@ -21,35 +21,57 @@ final class KvmPlan {
     }
 
     static Plan of(KvmContext kvm) {
-        List<Step> steps = new ArrayList<>(machines(kvm));
         KvmConfig config = kvm.config;
-        if (config.primaryPlacement() == KvmConfig.Placement.HOST) {
-            HostSetup host = new HostSetup(kvm);
-            steps.add(Step.of("", "primary on this host: PostgreSQL " + config.postgresVersion() + " from the PostgreSQL apt repository"
-                    + " unless installed; pg_hba.conf saved once as pg_hba.conf.pagila-saved (destroy puts it back)", host::hostPostgres));
-        }
+        List<Step> steps = new ArrayList<>(domains(kvm));
         Provisioning provisioning = provisioning(kvm);
         Node primary = kvm.engineNode(config.node("primary"));
+        List<Node> standbys = config.nodes().stream().filter(n -> !n.isPrimary()).map(kvm::engineNode).toList();
+        List<Step> primarySteps = new ArrayList<>();
         if (config.primaryPlacement() == KvmConfig.Placement.HOST) {
-            // the VMs got their own archive above; the host's primary archives into the same path here
+            HostSetup host = new HostSetup(kvm);
+            primarySteps.add(Step.of("", "primary on this host: PostgreSQL " + config.postgresVersion() + " from the PostgreSQL apt repository"
+                    + " unless installed; pg_hba.conf saved once as pg_hba.conf.pagila-saved (destroy puts it back)", host::hostPostgres));
+            // the VMs get their own archive as they boot; the host's primary archives into the same path here
             org.pagila.cluster.backup.WalArchive archive = new KvmBackup(config).archive();
-            steps.add(Step.of("", "WAL archive " + archive.settings().archiveDir() + " and its script on this host (archive_mode="
+            primarySteps.add(Step.of("", "WAL archive " + archive.settings().archiveDir() + " and its script on this host (archive_mode="
                     + org.pagila.cluster.backup.WalArchive.ARCHIVE_MODE + " on every node)", () -> {
                         org.pagila.cluster.transport.ServiceUser.ensureExists(java.nio.file.Path.of("/var/lib/pagila-store"));
                         archive.prepare();
                     }));
-            steps.add(archive.writableBy(primary));
+            primarySteps.add(archive.writableBy(primary));
+        } else {
+            primarySteps.addAll(boot(kvm, config.node("primary")));
         }
-        List<Node> standbys = config.nodes().stream().filter(n -> !n.isPrimary()).map(kvm::engineNode).toList();
-        steps.addAll(provisioning.primary(primary, standbys));
+        primarySteps.addAll(provisioning.primary(primary, standbys));
+        // While the primary is set up and loaded, each standby VM boots and gets what needs no primary (its settings,
+        // pg_hba, password file): under emulation the VMs boot at about the same time, and these steps then took
+        // about 20 s one node after another.
+        List<List<Step>> branches = new ArrayList<>();
+        branches.add(primarySteps);
+        for (Node standby : standbys) {
+            List<Step> branch = new ArrayList<>(boot(kvm, config.node(standby.name())));
+            branch.addAll(provisioning.standbyPreparation(standby));
+            branches.add(branch);
+        }
+        steps.add(Step.together(branches, kvm.progress));
         // Each standby has its own slot (made above), so the clones need not wait for each other: one after another
         // they took about 40 s each on emulated VMs, most of it waiting on SSH, a checkpoint and a start.
-        steps.add(Step.together(standbys.stream().map(standby -> provisioning.standby(standby, primary)).toList(), kvm.progress));
+        steps.add(Step.together(standbys.stream().map(standby -> provisioning.standbyFromPrimary(standby, primary)).toList(),
+                kvm.progress));
         return new Plan(steps);
     }
 
-    /** This machine, the libvirt objects, the images and the VMs' boot: the same for every profile. */
+    /** This machine, the libvirt objects, the images, then every VM's boot awaited, then their archives (the HA profile). */
     static List<Step> machines(KvmContext kvm) {
+        List<Step> steps = new ArrayList<>(domains(kvm));
+        List<List<Step>> boots = kvm.config.vms().stream().map(node -> boot(kvm, node)).toList();
+        boots.forEach(boot -> steps.add(boot.get(0)));
+        boots.forEach(boot -> steps.add(boot.get(1)));
+        return steps;
+    }
+
+    /** This machine, the libvirt objects, the images, and every VM defined and started: the same for every profile. */
+    static List<Step> domains(KvmContext kvm) {
         KvmConfig config = kvm.config;
         KvmFiles files = kvm.files();
         HostSetup host = new HostSetup(kvm);
@@ -88,17 +110,20 @@ final class KvmPlan {
                     + config.cpus() + " vCPUs) defined from " + files.domainXmlFile(node).getFileName() + " and started; an existing"
                     + " domain is reused", () -> vms.domain(node)));
         }
-        for (KvmConfig.Node node : config.vms()) {
-            steps.add(Step.of(node.name(), "wait for SSH as " + config.vmUser() + "@" + node.address() + " and for cloud-init to finish",
-                    () -> vms.awaitBoot(node)));
-        }
-        // Over SSH, not from cloud-init: a Debian-built image never runs cloud-init's runcmd (its config and final
-        // stages are masked to save boot time), so a folder made there never existed and the VMs never archived.
-        org.pagila.cluster.backup.WalArchive archive = new KvmBackup(config).archive();
-        for (KvmConfig.Node node : config.vms()) {
-            steps.add(archive.ownArchiveOn(kvm.engineNode(node)));
-        }
         return steps;
+    }
+
+    /**
+     * One VM, once started: its boot awaited (first), then its own WAL archive (second). Over SSH, not from cloud-init: a Debian-built
+     * image never runs cloud-init's runcmd (its config and final stages are masked to save boot time), so a folder
+     * made there never existed and the VMs never archived.
+     */
+    static List<Step> boot(KvmContext kvm, KvmConfig.Node node) {
+        VirtualMachines vms = new VirtualMachines(kvm);
+        return List.of(
+                Step.of(node.name(), "wait for SSH as " + kvm.config.vmUser() + "@" + node.address() + " and for cloud-init to finish",
+                        () -> vms.awaitBoot(node)),
+                new KvmBackup(kvm.config).archive().ownArchiveOn(kvm.engineNode(node)));
     }
 
     /** Secrets are created only when a step runs: a plan is described before any exist. */
