@@ -1,6 +1,5 @@
 package org.pagila.store.dashboard;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,12 +12,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.Jdbc;
+import org.pagila.cluster.probe.KeptConnections;
 
 /**
  * What the status view shows beyond the store's role-and-lag probe: each node's timeline, received and replayed
  * LSN, and on the primary each slot's retained WAL against max_slot_wal_keep_size (as `patronictl list` and
- * `kubectl cnpg status` show them). Asked of all nodes at once, with short timeouts, by the dashboard only.
+ * `kubectl cnpg status` show them). Asked of all nodes at once, each over its kept connection, with short timeouts, by
+ * the dashboard only.
  */
 final class ReplicationDetails implements AutoCloseable {
 
@@ -42,16 +42,12 @@ final class ReplicationDetails implements AutoCloseable {
     }
 
     private final List<ClusterSettings.NodeAddress> addresses;
-    private final String user;
-    private final String password;
-    private final Duration timeout;
+    private final KeptConnections connections;
     private final ExecutorService executor;
 
     ReplicationDetails(List<ClusterSettings.NodeAddress> addresses, String user, String password, Duration timeout) {
         this.addresses = addresses;
-        this.user = user;
-        this.password = password;
-        this.timeout = timeout;
+        this.connections = new KeptConnections("pagila", user, password, timeout);
         this.executor = Executors.newFixedThreadPool(addresses.size(), r -> {
             Thread thread = new Thread(r, "dashboard-probe");
             thread.setDaemon(true);
@@ -77,13 +73,17 @@ final class ReplicationDetails implements AutoCloseable {
     }
 
     private Answer ask(ClusterSettings.NodeAddress address) {
-        try (Connection c = Jdbc.connect(address, "pagila", user, password, timeout); Statement s = c.createStatement()) {
-            boolean standby;
-            try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-                rs.next();
-                standby = rs.getBoolean(1);
-            }
-            return standby ? standby(address, s) : primary(address, s);
+        try {
+            return connections.ask(address, c -> {
+                try (Statement s = c.createStatement()) {
+                    boolean standby;
+                    try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+                        rs.next();
+                        standby = rs.getBoolean(1);
+                    }
+                    return standby ? standby(address, s) : primary(address, s);
+                }
+            });
         } catch (SQLException e) {
             return new Answer(address.name(), Node.UNKNOWN, Map.of(), null);
         }
@@ -132,5 +132,6 @@ final class ReplicationDetails implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        connections.close();
     }
 }

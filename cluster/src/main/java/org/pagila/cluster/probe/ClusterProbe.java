@@ -1,7 +1,6 @@
 package org.pagila.cluster.probe;
 
 import org.pagila.cluster.ClusterSettings;
-import org.pagila.cluster.Jdbc;
 import org.pagila.cluster.engine.Roles;
 
 import java.sql.Connection;
@@ -23,17 +22,13 @@ import java.util.concurrent.Executors;
  * per-standby replay lag. One probe serves the cluster command's status table and the store's view of the
  * cluster. The user needs pg_monitor to see other sessions' replication rows.
  *
- * <p>A probe keeps one connection per node between calls: the store asks every second (five times a second
- * while there is no primary), and a new SCRAM login each time cost every node a password hash per poll.
+ * <p>A probe keeps one connection per node between calls ({@link KeptConnections}): the store asks every second
+ * (five times a second while there is no primary).
  */
 public final class ClusterProbe implements AutoCloseable {
     private final List<ClusterSettings.NodeAddress> nodes;
-    private final String database;
-    private final String user;
-    private final String password;
-    private final Duration timeout;
     private final ExecutorService executor;
-    private final Map<String, Connection> kept = new java.util.concurrent.ConcurrentHashMap<>();
+    private final KeptConnections connections;
 
     public ClusterProbe(List<ClusterSettings.NodeAddress> nodes, String database, String user, String password) {
         this(nodes, database, user, password, Duration.ofSeconds(3));
@@ -42,10 +37,7 @@ public final class ClusterProbe implements AutoCloseable {
     /** A dead node answers within connect timeout; a frozen one within about twice the timeout. */
     public ClusterProbe(List<ClusterSettings.NodeAddress> nodes, String database, String user, String password, Duration timeout) {
         this.nodes = nodes;
-        this.database = database;
-        this.user = user;
-        this.password = password;
-        this.timeout = timeout;
+        this.connections = new KeptConnections(database, user, password, timeout);
         this.executor = Executors.newFixedThreadPool(nodes.size(), runnable -> {
             Thread thread = new Thread(runnable, "cluster-probe");
             thread.setDaemon(true);
@@ -119,53 +111,17 @@ public final class ClusterProbe implements AutoCloseable {
                 lagBytes, lagSeconds, a.upstream(), slotActive.map(active -> slot), slotActive, Optional.empty(), Optional.empty());
     }
 
-    /**
-     * Asks over the node's kept connection, else a new one. A kept connection that failed fast (the server restarted,
-     * was promoted by a restart, dropped it) gets one new login at once; one that timed out does not: a frozen node
-     * would otherwise cost a second wait, and the store would notice a frozen primary later.
-     */
     private Answer ask(ClusterSettings.NodeAddress node) {
-        Connection connection = kept.remove(node.name());
-        if (connection != null) {
-            long start = System.nanoTime();
-            try {
-                return keep(node, connection, query(node, connection));
-            } catch (SQLException e) {
-                closeQuietly(connection);
-                if (Duration.ofNanos(System.nanoTime() - start).compareTo(timeout) >= 0) {
-                    return failed(node, e);
-                }
-            }
-        }
         try {
-            connection = Jdbc.connect(node, database, user, password, timeout);
+            return connections.ask(node, connection -> query(node, connection));
         } catch (SQLException e) {
             return failed(node, e);
         }
-        try {
-            return keep(node, connection, query(node, connection));
-        } catch (SQLException e) {
-            closeQuietly(connection);
-            return failed(node, e);
-        }
-    }
-
-    private Answer keep(ClusterSettings.NodeAddress node, Connection connection, Answer answer) {
-        kept.put(node.name(), connection);
-        return answer;
     }
 
     private static Answer failed(ClusterSettings.NodeAddress node, SQLException e) {
         return new Answer(node, false, null, Optional.empty(), Optional.empty(), Map.of(), Map.of(),
                 e.getMessage() == null ? e.toString() : e.getMessage(), Optional.empty());
-    }
-
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            // already broken: nothing to give back
-        }
     }
 
     private static Answer query(ClusterSettings.NodeAddress node, Connection c) throws SQLException {
@@ -217,8 +173,7 @@ public final class ClusterProbe implements AutoCloseable {
     @Override
     public synchronized void close() {
         executor.shutdownNow();
-        kept.values().forEach(ClusterProbe::closeQuietly);
-        kept.clear();
+        connections.close();
     }
 
     /** A fixed-width table for the console. */
