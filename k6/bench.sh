@@ -12,7 +12,7 @@
 #
 #   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 9 min)
 #   DURATION=2s GROW=2 k6/bench.sh               # the short run CI does (BenchmarkIT)
-# Settings (environment): DURATION (10s), WARMUP (3s per route and store), CONNECTIONS (16), THREADS (2), GROW (10), BENCH_CLUSTER (bench),
+# Settings (environment): DURATION (10s), WARMUP (3s per route and store; 0: none), CONNECTIONS (16), THREADS (2), GROW (10), BENCH_CLUSTER (bench),
 #   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, management ports +10),
 #   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder),
 #   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile),
@@ -112,16 +112,17 @@ live_url() { # liveness on the HTTP port, or on the management interface where i
   else echo "http://127.0.0.1:$(($1 + 10))/q/health/live"; fi
 }
 
-say "starting the store (standby routing) on :$port"
+primary="${hosts[0]}"
+# Both at once (each start is mostly the JVM's own work, about 10 s here): the first for standby routing, the second
+# with the same jar and settings except the read pool's URL, which lists just the primary (the rotation leaves such
+# a URL alone).
+say "starting the store (standby routing) on :$port and a second store reading from the primary only on :$primary_only_port"
 store=$(start_store "$port" "$out/store.log")
 store_pids+=("$store")
-await_ready "$port" "$out/store.log"
-primary="${hosts[0]}"
-say "starting a second store reading from the primary only on :$primary_only_port"
-# Same jar and settings; only the read pool's URL lists just the primary (the rotation leaves such a URL alone).
 store2=$(start_store "$primary_only_port" "$out/store-primary-only.log" \
   QUARKUS_DATASOURCE__STANDBY__JDBC_URL="jdbc:postgresql://$primary/pagila?connectTimeout=1&socketTimeout=3&loginTimeout=10&readOnly=true&ApplicationName=pagila-store-reads-primary-only")
 store_pids+=("$store2")
+await_ready "$port" "$out/store.log"
 await_ready "$primary_only_port" "$out/store-primary-only.log"
 
 rss_peak="$out/rss.txt"
@@ -142,13 +143,17 @@ routes=("/" "/films" "/films?sort=popularity" "/films?category=Horror&sort=popul
 
 # Every route on both stores before anything is measured: with a 2 s warm-up of four routes the first measurements
 # still ran half-compiled code (a route's second half twice its first; history x10 "faster" than x1).
-say "warm-up (JIT) of both stores: every route ${warmup} each"
-for p in "$port" "$primary_only_port"; do
-  for route in "${routes[@]}"; do
-    r="${route/'{ID}'/'{id}'}"   # {ID}: actor ids (1..200); {id}: film ids (1..1000)
-    LABEL=warmup ROUTE="$r" ID_MAX=200 wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
+if [ "${warmup%s}" = 0 ]; then
+  say "no warm-up (WARMUP=0): the first measurements run code the JIT has not compiled yet"
+else
+  say "warm-up (JIT) of both stores: every route ${warmup} each"
+  for p in "$port" "$primary_only_port"; do
+    for route in "${routes[@]}"; do
+      r="${route/'{ID}'/'{id}'}"   # {ID}: actor ids (1..200); {id}: film ids (1..1000)
+      LABEL=warmup ROUTE="$r" ID_MAX=200 wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
+    done
   done
-done
+fi
 
 say "limits: liveness (no database) and pgbench of the film page query on node1"
 live="$(live_url "$port")"
