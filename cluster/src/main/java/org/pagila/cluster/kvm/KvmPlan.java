@@ -26,6 +26,13 @@ final class KvmPlan {
         Provisioning provisioning = provisioning(kvm);
         Node primary = kvm.engineNode(config.node("primary"));
         List<Node> standbys = config.nodes().stream().filter(n -> !n.isPrimary()).map(kvm::engineNode).toList();
+        boolean primaryFirst = QemuPriority.applies(config, kvm.acceleration());
+        if (primaryFirst) {
+            steps.add(Step.of("", "the standby VMs' qemu " + QemuPriority.STEP + " nice values behind the primary's until each"
+                    + " has booted (emulation on this machine: the primary, which the next steps wait for, boots first)",
+                    () -> standbys.forEach(standby -> QemuPriority.behind(config.domainName(config.node(standby.name())),
+                            config.domainName(config.node("primary"))))));
+        }
         List<Step> primarySteps = new ArrayList<>();
         if (config.primaryPlacement() == KvmConfig.Placement.HOST) {
             HostSetup host = new HostSetup(kvm);
@@ -49,7 +56,14 @@ final class KvmPlan {
         List<List<Step>> branches = new ArrayList<>();
         branches.add(primarySteps);
         for (Node standby : standbys) {
-            List<Step> branch = new ArrayList<>(boot(kvm, config.node(standby.name())));
+            List<Step> boot = boot(kvm, config.node(standby.name()));
+            List<Step> branch = new ArrayList<>(boot.subList(0, 1));
+            if (primaryFirst) {
+                String domain = config.domainName(config.node(standby.name()));
+                branch.add(Step.of(standby.name(), "its qemu's priority back to the primary's",
+                        () -> QemuPriority.level(domain, config.domainName(config.node("primary")))));
+            }
+            branch.addAll(boot.subList(1, boot.size()));
             branch.addAll(provisioning.standbyPreparation(standby));
             branches.add(branch);
         }
