@@ -27,11 +27,11 @@ final class KvmPlan {
         Node primary = kvm.engineNode(config.node("primary"));
         List<Node> standbys = config.nodes().stream().filter(n -> !n.isPrimary()).map(kvm::engineNode).toList();
         boolean primaryFirst = QemuPriority.applies(config, kvm.acceleration());
+        String primaryDomain = config.domainName(config.node("primary"));
         if (primaryFirst) {
             steps.add(Step.of("", "the standby VMs' qemu " + QemuPriority.STEP + " nice values behind the primary's until each"
                     + " has booted (emulation on this machine: the primary, which the next steps wait for, boots first)",
-                    () -> standbys.forEach(standby -> QemuPriority.behind(config.domainName(config.node(standby.name())),
-                            config.domainName(config.node("primary"))))));
+                    () -> standbys.forEach(standby -> QemuPriority.behind(domainOf(kvm, standby), primaryDomain))));
         }
         List<Step> primarySteps = new ArrayList<>();
         if (config.primaryPlacement() == KvmConfig.Placement.HOST) {
@@ -47,7 +47,8 @@ final class KvmPlan {
                     }));
             primarySteps.add(archive.writableBy(primary));
         } else {
-            primarySteps.addAll(boot(kvm, config.node("primary")));
+            primarySteps.add(awaitBoot(kvm, config.node("primary")));
+            primarySteps.add(ownArchive(kvm, config.node("primary")));
         }
         primarySteps.addAll(provisioning.primary(primary, standbys));
         // While the primary is set up and loaded, each standby VM boots and gets what needs no primary (its settings,
@@ -56,14 +57,13 @@ final class KvmPlan {
         List<List<Step>> branches = new ArrayList<>();
         branches.add(primarySteps);
         for (Node standby : standbys) {
-            List<Step> boot = boot(kvm, config.node(standby.name()));
-            List<Step> branch = new ArrayList<>(boot.subList(0, 1));
+            List<Step> branch = new ArrayList<>();
+            branch.add(awaitBoot(kvm, config.node(standby.name())));
             if (primaryFirst) {
-                String domain = config.domainName(config.node(standby.name()));
                 branch.add(Step.of(standby.name(), "its qemu's priority back to the primary's",
-                        () -> QemuPriority.level(domain, config.domainName(config.node("primary")))));
+                        () -> QemuPriority.level(domainOf(kvm, standby), primaryDomain)));
             }
-            branch.addAll(boot.subList(1, boot.size()));
+            branch.add(ownArchive(kvm, config.node(standby.name())));
             branch.addAll(provisioning.standbyPreparation(standby));
             branches.add(branch);
         }
@@ -78,9 +78,8 @@ final class KvmPlan {
     /** This machine, the libvirt objects, the images, then every VM's boot awaited, then their archives (the HA profile). */
     static List<Step> machines(KvmContext kvm) {
         List<Step> steps = new ArrayList<>(domains(kvm));
-        List<List<Step>> boots = kvm.config.vms().stream().map(node -> boot(kvm, node)).toList();
-        boots.forEach(boot -> steps.add(boot.get(0)));
-        boots.forEach(boot -> steps.add(boot.get(1)));
+        kvm.config.vms().forEach(node -> steps.add(awaitBoot(kvm, node)));
+        kvm.config.vms().forEach(node -> steps.add(ownArchive(kvm, node)));
         return steps;
     }
 
@@ -127,17 +126,24 @@ final class KvmPlan {
         return steps;
     }
 
-    /**
-     * One VM, once started: its boot awaited (first), then its own WAL archive (second). Over SSH, not from cloud-init: a Debian-built
-     * image never runs cloud-init's runcmd (its config and final stages are masked to save boot time), so a folder
-     * made there never existed and the VMs never archived.
-     */
-    static List<Step> boot(KvmContext kvm, KvmConfig.Node node) {
+    /** One started VM: reachable over SSH, cloud-init done. */
+    static Step awaitBoot(KvmContext kvm, KvmConfig.Node node) {
         VirtualMachines vms = new VirtualMachines(kvm);
-        return List.of(
-                Step.of(node.name(), "wait for SSH as " + kvm.config.vmUser() + "@" + node.address() + " and for cloud-init to finish",
-                        () -> vms.awaitBoot(node)),
-                new KvmBackup(kvm.config).archive().ownArchiveOn(kvm.engineNode(node)));
+        return Step.of(node.name(), "wait for SSH as " + kvm.config.vmUser() + "@" + node.address() + " and for cloud-init to finish",
+                () -> vms.awaitBoot(node));
+    }
+
+    /**
+     * A booted VM's own WAL archive. Over SSH, not from cloud-init: a Debian-built image never runs cloud-init's runcmd
+     * (its config and final stages are masked to save boot time), so a folder made there never existed and the VMs
+     * never archived.
+     */
+    static Step ownArchive(KvmContext kvm, KvmConfig.Node node) {
+        return new KvmBackup(kvm.config).archive().ownArchiveOn(kvm.engineNode(node));
+    }
+
+    private static String domainOf(KvmContext kvm, Node node) {
+        return kvm.config.domainName(kvm.config.node(node.name()));
     }
 
     /** Secrets are created only when a step runs: a plan is described before any exist. */

@@ -11,8 +11,8 @@ import org.pagila.cluster.transport.Shell;
 
 /**
  * A VM's qemu process one step behind in the CPU queue, or back. Under emulation on fewer cores than VMs, every VM
- * booted at the pace of an equal share, and the primary, which every later step of apply waits for, was up last
- * as often as first (in one run 213 s after its start, the standbys 186 to 204 s). With the standbys' qemu at a
+ * booted at the pace of an equal share, and the primary, which every later step of apply waits for, was the last
+ * VM up in both runs measured before this (213 s and 185 s after its start; the standbys 169 to 204 s). With the standbys' qemu at a
  * nice value {@value #STEP} higher while they boot, the primary boots first and is set up while they finish; each
  * standby gets its share back once it is up. Nice values belong to threads on Linux, so every thread of the qemu
  * process is changed (the vCPU is one of them). Only where qemu runs on this machine.

@@ -10,9 +10,9 @@ import org.pagila.cluster.Jdbc;
 
 /**
  * One connection per node, kept between a poller's questions. A poller that logs in anew each time costs every node
- * a backend start and a SCRAM password hash per poll, and its own JVM the client's half of the hash: the store's two
- * pollers (roles and lag every second, the dashboard's replication details every second) made eight logins a second
- * across the four nodes.
+ * a backend start and a SCRAM password hash per poll, and its own JVM the client's half of the hash. The store has
+ * two pollers, roles and lag and the dashboard's replication details, each asking every node every second; the
+ * dashboard's, before it kept its connections, made one login a second on every node (log_connections on a standby).
  *
  * <p>A kept connection that failed fast (the server restarted, was promoted by a restart, dropped it) gets one new
  * login at once; one that timed out does not: a frozen node would otherwise cost a second wait, and a frozen primary
