@@ -1,6 +1,6 @@
 -- wrk script of k6/bench.sh: GETs ROUTE ("{id}" walks ids 1..ID_MAX in turn, from a different start per thread) and
 -- counts the status and the X-Served-By header of every response; done() prints one RESULT line of JSON that
--- bench_report.py reads: requests/s, latency percentiles (ms), statuses, nodes.
+-- bench_report.py reads (requests/s, latency percentiles in ms, statuses, nodes) and one SHOW line for the console.
 local threads = {}
 local counter = 1
 
@@ -65,4 +65,10 @@ function done(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     e.connect + e.read + e.write + e.timeout, json_counts(merged("statuses")), json_counts(merged("served")),
     table.concat(quantiles, ",")))
+  local nodes = {}
+  for node, n in pairs(merged("served")) do table.insert(nodes, node .. "=" .. n) end
+  table.sort(nodes)
+  print(string.format("SHOW %-14s %-46s %8.0f req/s  p50 %6.2f  p95 %6.2f  p99 %6.2f ms  %s", os.getenv("LABEL") or "",
+    route, summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, table.concat(nodes, " ")))
 end
