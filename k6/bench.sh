@@ -191,7 +191,8 @@ fi
 # Then one request to every route on each store, one at a time, each answer awaited. After a short warm-up (CI's) the
 # stores are still working through the requests wrk gave up on, and a route's first request may still load classes
 # and parse its templates and queries: either outlasted CI's 250 ms halves, which then had no answer at all. And a
-# store that did not survive the warm-up's bursts (a cold store's heap once filled with 200 parses at once) fails here.
+# store that did not survive the warm-up's bursts (with 200 worker threads a cold store's heap filled with parser
+# state; README "At most 64 requests at once") fails here.
 say "one request to every route on both stores, each answer awaited"
 touch_routes() { # touch_routes PORT
   for route in "${routes[@]}"; do
