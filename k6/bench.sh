@@ -168,12 +168,21 @@ if [ "$(duration_ms "$warmup")" = 0 ]; then
   say "no warm-up (WARMUP=0): the first measurements run code the JIT has not compiled yet"
 else
   say "warm-up (JIT) of both stores: every route ${warmup} each"
+  workers=()
   for p in "$port" "$primary_only_port"; do
     for route in "${routes[@]}"; do
       r="${route/'{ID}'/'{id}'}"   # {ID}: actor ids (1..200); {id}: film ids (1..1000)
       LABEL=warmup ROUTE="$r" ID_MAX=200 wrk_for "$warmup" -t"$threads" -c"$connections" -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
     done
+    # The store's request threads right after its warm-up, which on a cold store is a run of bursts whose requests wrk
+    # gives up on. With Quarkus' default of 200 such bursts once filled the heap (README "At most 64 requests at once").
+    # Linux shows the first 15 characters of a thread's name.
+    pid="$store"
+    [ "$p" = "$primary_only_port" ] && pid="$store2"
+    workers+=("$(grep -lx executor-thread /proc/"$pid"/task/*/comm 2>/dev/null | wc -l)")
   done
+  record "{\"label\":\"workers\",\"routing\":${workers[0]},\"primary_only\":${workers[1]}}"
+  echo "  worker threads right after each store's warm-up: ${workers[0]} (standby routing), ${workers[1]} (primary-only)"
 fi
 stocked=$(sql 0 "SELECT string_agg(DISTINCT i.film_id::text, ',') FROM inventory i JOIN staff s USING (store_id) WHERE s.username = 'Mike'")
 active=$(sql 0 "SELECT string_agg(customer_id::text, ',') FROM customer WHERE activebool AND active = 1")

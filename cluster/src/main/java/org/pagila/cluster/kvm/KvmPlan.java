@@ -27,7 +27,7 @@ final class KvmPlan {
         Node primary = kvm.engineNode(config.node("primary"));
         List<Node> standbys = config.nodes().stream().filter(n -> !n.isPrimary()).map(kvm::engineNode).toList();
         boolean primaryFirst = QemuPriority.applies(config, kvm.acceleration());
-        String primaryDomain = config.domainName(config.node("primary"));
+        String primaryDomain = domainOf(kvm, primary);
         if (primaryFirst) {
             steps.add(Step.of("", "the standby VMs' qemu " + QemuPriority.STEP + " nice values behind the primary's until each"
                     + " has booted (emulation on this machine: the primary, which the next steps wait for, boots first)",
