@@ -11,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Every write of the counter, one transaction each, on the primary (default persistence unit). Refusals are
@@ -22,13 +21,13 @@ import org.hibernate.exception.ConstraintViolationException;
  * machine, and those waits, not the work, dominated a rental (issue 14: 15 round trips per rental gave 30 rentals/s).
  * A rental is now one query for everything it checks (customer, copy or film, the database's clock) and, for a film,
  * the copy's pick (SKIP LOCKED); two inserts and the commit; a return is one UPDATE ... RETURNING and the commit. The
- * checks that guard correctness are the database's: the partial unique index of V21 (one open rental per copy) and
- * the row lock of the UPDATE (a rental is returned once).
+ * checks that guard correctness are the database's: the partial unique index of V21 (one open rental per copy, the
+ * arbiter of the rental insert's ON CONFLICT) and the row lock of the UPDATE (a rental is returned once).
  */
 @ApplicationScoped
 public class RentalService {
-    /** The partial unique index of V21: one open rental per copy. */
-    static final String ONE_OPEN_RENTAL_PER_COPY = "rental_one_open_per_inventory";
+    /** How many copies one rental of a film may pick before it gives up: each lost pick means a rival committed. */
+    private static final int MAX_PICKS = 4;
 
     @Inject
     EntityManager em;
@@ -116,7 +115,8 @@ public class RentalService {
         if (open != null) {
             throw new RentalRefused("Copy " + inventoryId + " of " + copy.title + " is not in stock: it is out on rental " + open + ".");
         }
-        return insertRental(staff, customerId, copy, timestamp(facts.get("now")));
+        return insertRental(staff, customerId, copy, timestamp(facts.get("now")))
+                .orElseThrow(() -> new RentalRefused("Copy " + inventoryId + " of " + copy.title + " was just rented by someone else."));
     }
 
     /**
@@ -125,6 +125,22 @@ public class RentalService {
      * lateral subquery of the one query that also checks the customer and the film and takes the clock.
      */
     private RentalReceipt rentAnyCopy(StaffMember staff, int customerId, int filmId) {
+        for (int pick = 1; pick <= MAX_PICKS; pick++) {
+            Optional<RentalReceipt> rented = tryAnyCopy(staff, customerId, filmId);
+            if (rented.isPresent()) {
+                return rented.get();
+            }
+        }
+        throw new RentalRefused("Each copy of film " + filmId + " picked for this rental was taken by another rental at "
+                + "the same moment; please try again.");
+    }
+
+    /**
+     * One pick and its insert; empty when the picked copy was rented by a transaction that committed after this
+     * statement's snapshot (the pick's NOT EXISTS could not see it, and its lock was already released). The next
+     * pick is a new statement with a new snapshot (READ COMMITTED), so it sees that rental and takes another copy.
+     */
+    private Optional<RentalReceipt> tryAnyCopy(StaffMember staff, int customerId, int filmId) {
         Tuple facts = single("""
                 SELECT c.customer_id AS customer, c.activebool AND c.active = 1 AS active, f.film_id, f.title,
                        f.rental_rate, f.rental_duration, free.inventory_id AS copy, now() AS now
@@ -152,27 +168,26 @@ public class RentalService {
         return insertRental(staff, customerId, copy, timestamp(facts.get("now")));
     }
 
-    /** The rental and its payment (two inserts, each returning its generated id). */
-    private RentalReceipt insertRental(StaffMember staff, int customerId, Copy copy, OffsetDateTime now) {
-        Rental rental = new Rental();
-        rental.rentalDate = now;
-        rental.inventoryId = copy.inventoryId;
-        rental.customerId = customerId;
-        rental.staffId = staff.staffId();
-        try {
-            em.persist(rental);
-            em.flush();
-        } catch (ConstraintViolationException e) {
-            if (ONE_OPEN_RENTAL_PER_COPY.equals(e.getConstraintName())
-                    || String.valueOf(e.getSQLException().getMessage()).contains(ONE_OPEN_RENTAL_PER_COPY)) {
-                throw new RentalRefused("Copy " + copy.inventoryId + " of " + copy.title + " was just rented by someone else.", e);
-            }
-            throw e;
+    /**
+     * The rental and its payment (two inserts, each returning its generated id); empty, with nothing written, when
+     * the copy already has an open rental. ON CONFLICT on V21's partial unique index waits for a concurrent,
+     * uncommitted rental of the copy and then does nothing, where a plain insert would abort this transaction with a
+     * unique violation, leaving no way to try another copy.
+     */
+    private Optional<RentalReceipt> insertRental(StaffMember staff, int customerId, Copy copy, OffsetDateTime now) {
+        // now() is the transaction's start, the same instant as the facts' "now" that the receipt and payment carry.
+        Optional<Tuple> inserted = single("""
+                INSERT INTO rental (rental_date, inventory_id, customer_id, staff_id) VALUES (now(), ?1, ?2, ?3)
+                ON CONFLICT (inventory_id) WHERE return_date IS NULL DO NOTHING
+                RETURNING rental_id""", copy.inventoryId, customerId, staff.staffId());
+        if (inserted.isEmpty()) {
+            return Optional.empty();
         }
-        em.persist(Payment.of(customerId, staff, rental.id, copy.rentalRate, now));
+        int rentalId = integer(inserted.get(), "rental_id");
+        em.persist(Payment.of(customerId, staff, rentalId, copy.rentalRate, now));
         em.flush();
-        return new RentalReceipt(rental.id, customerId, copy.inventoryId, copy.filmId, copy.title, now,
-                now.plusDays(copy.rentalDuration), null, copy.rentalRate, null, rental.staffId);
+        return Optional.of(new RentalReceipt(rentalId, customerId, copy.inventoryId, copy.filmId, copy.title, now,
+                now.plusDays(copy.rentalDuration), null, copy.rentalRate, null, staff.staffId()));
     }
 
     /**

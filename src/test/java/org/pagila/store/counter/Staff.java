@@ -83,10 +83,28 @@ public final class Staff {
                 + "VALUES (1, 'TEST', '" + lastName + "', '" + lastName.toLowerCase() + "@example.org', 5, 1) RETURNING customer_id");
     }
 
+    /**
+     * A film with at least {@code copies} copies at the store that nobody has out: the highest such film id, far from
+     * the low ids that other tests name.
+     */
+    static int filmWithFreeCopies(int storeId, int copies) throws SQLException {
+        return sqlInt("SELECT film_id FROM inventory i WHERE store_id = " + storeId + " AND NOT EXISTS (SELECT FROM rental r "
+                + "WHERE r.inventory_id = i.inventory_id AND r.return_date IS NULL) GROUP BY film_id HAVING count(*) >= "
+                + copies + " ORDER BY film_id DESC LIMIT 1");
+    }
+
+    /** Closes the customers' open rentals behind the store's back, so that a test leaves the copies it took in stock. */
+    static void returnAll(int... customers) throws SQLException {
+        sql("UPDATE rental SET return_date = now() WHERE return_date IS NULL AND customer_id IN ("
+                + java.util.Arrays.stream(customers).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")");
+    }
+
     static int sqlInt(String sql) throws SQLException {
         try (Connection c = TestCluster.superuser("primary", "pagila"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
+            if (!rs.next()) {
+                throw new IllegalStateException("no row from " + sql);
+            }
             return rs.getInt(1);
         }
     }
