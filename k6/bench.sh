@@ -10,10 +10,10 @@
 #   6. the store's resident memory under load.
 # It writes target/bench/report.md, target/bench/*.svg and the raw target/bench/results.jsonl.
 #
-#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 12 min)
+#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 14 min)
 #   DURATION=500ms WARMUP=250ms GROW=2 k6/bench.sh   # the short run CI does (BenchmarkIT)
 # Settings (environment): DURATION (10s; whole seconds, or milliseconds such as 500ms), WARMUP (10s per route and store;
-#   0: none), RENTAL_WARMUP (six times WARMUP of the rental load before it is measured), CONNECTIONS (16),
+#   0: none), RENTAL_WARMUP (15 times WARMUP of the rental load before it is measured), CONNECTIONS (16),
 #   THREADS (2), GROW (10), BENCH_CLUSTER (bench),
 #   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, management ports +10),
 #   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder),
@@ -34,7 +34,7 @@ as_duration() { [ $(( $1 % 1000 )) = 0 ] && echo "$(( $1 / 1000 ))s" || echo "${
 # The rental path (HTTP Basic, JSON, two inserts, the fence) is code the catalog warm-up never runs: measured right after
 # the catalog, a 10 s rental run gave 69 rentals/s with p99 655 ms while C2 compiled it, the same load 40 s later 203/s
 # with p99 45 ms.
-rental_warmup="${RENTAL_WARMUP:-$(as_duration $(( 6 * $(duration_ms "$warmup") )))}"
+rental_warmup="${RENTAL_WARMUP:-$(as_duration $(( 15 * $(duration_ms "$warmup") )))}"
 # The store's JVM options: README "Performance" (the store's memory) says why these.
 java_opts="${STORE_JAVA_OPTS--Xmx192m -XX:MetaspaceSize=128m -XX:+UseSerialGC}"
 export PAGILA_CLUSTER_NAME="${BENCH_CLUSTER:-bench}"
