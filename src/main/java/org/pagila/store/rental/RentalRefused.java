@@ -8,8 +8,4 @@ public class RentalRefused extends UserError {
     public RentalRefused(String message) {
         super(Status.CONFLICT, message, COUNTER, null);
     }
-
-    public RentalRefused(String message, Throwable cause) {
-        super(Status.CONFLICT, message, COUNTER, cause);
-    }
 }

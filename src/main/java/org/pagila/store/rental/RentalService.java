@@ -120,9 +120,9 @@ public class RentalService {
     }
 
     /**
-     * Any copy of a film: the first free copy that no concurrent rental is taking, locked with SKIP LOCKED, so two
-     * staff renting the same film at once get different copies instead of one of them a conflict. The pick is a
-     * lateral subquery of the one query that also checks the customer and the film and takes the clock.
+     * Any copy of a film, picked again when a rival rented the picked copy under the pick (see {@link #tryAnyCopy}).
+     * Each lost pick means a rival committed a rental of a copy of this film in that instant, so a few picks are
+     * enough at any counter's pace; the bound keeps a request from spinning when something else is wrong.
      */
     private RentalReceipt rentAnyCopy(StaffMember staff, int customerId, int filmId) {
         for (int pick = 1; pick <= MAX_PICKS; pick++) {
@@ -131,14 +131,17 @@ public class RentalService {
                 return rented.get();
             }
         }
-        throw new RentalRefused("Each copy of film " + filmId + " picked for this rental was taken by another rental at "
-                + "the same moment; please try again.");
+        throw new RentalRefused("Each copy picked for this rental was taken by another rental at the same moment; "
+                + "please try again.");
     }
 
     /**
-     * One pick and its insert; empty when the picked copy was rented by a transaction that committed after this
-     * statement's snapshot (the pick's NOT EXISTS could not see it, and its lock was already released). The next
-     * pick is a new statement with a new snapshot (READ COMMITTED), so it sees that rental and takes another copy.
+     * One pick and its insert. The pick is the first free copy that no concurrent rental is taking, locked with SKIP
+     * LOCKED (a rival's uncommitted rental holds the copy's row: FOR UPDATE here, or its foreign key's KEY SHARE), so
+     * two staff renting the same film at once get different copies; it is a lateral subquery of the one query that
+     * also checks the customer and the film and takes the clock. Empty when the picked copy was rented by a rival
+     * that committed after this statement's snapshot: the pick's NOT EXISTS could not see that rental, and its locks
+     * were already gone. The next pick is a new statement with a new snapshot (READ COMMITTED), so it sees it.
      */
     private Optional<RentalReceipt> tryAnyCopy(StaffMember staff, int customerId, int filmId) {
         Tuple facts = single("""
@@ -170,9 +173,9 @@ public class RentalService {
 
     /**
      * The rental and its payment (two inserts, each returning its generated id); empty, with nothing written, when
-     * the copy already has an open rental. ON CONFLICT on V21's partial unique index waits for a concurrent,
-     * uncommitted rental of the copy and then does nothing, where a plain insert would abort this transaction with a
-     * unique violation, leaving no way to try another copy.
+     * the copy already has an open rental. ON CONFLICT on V21's partial unique index does nothing then, where a plain
+     * insert would abort this transaction with a unique violation and leave no way to try another copy. (A rental of
+     * a given copy number may find a rival's rental of it uncommitted; the insert waits for that one to end first.)
      */
     private Optional<RentalReceipt> insertRental(StaffMember staff, int customerId, Copy copy, OffsetDateTime now) {
         // now() is the transaction's start, the same instant as the facts' "now" that the receipt and payment carry.

@@ -51,9 +51,6 @@ public record DatabaseFailure(Status status, String message, boolean retryLater,
 
     /** A schema rule in the counter's words; the constraint's name is ours (migrations), so it may be shown. */
     static String reason(String state, String constraint) {
-        if (constraint != null && constraint.equals("rental_one_open_per_inventory")) {
-            return "that copy is already out on rental";
-        }
         String rule = switch (state) {
             case "23503" -> "it refers to a record that does not exist or is still referred to";
             case "23505" -> "a record with the same key already exists";

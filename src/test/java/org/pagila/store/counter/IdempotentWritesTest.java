@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.pagila.store.cluster.TestCluster;
@@ -22,6 +23,8 @@ import org.pagila.store.rental.IdempotencyKeyRetention;
 /** A retried write returns the first outcome: never a second rental or payment, also when the first answer was lost. */
 @QuarkusTest
 class IdempotentWritesTest {
+    /** The advisory lock of the pick-pause test (any number no other code uses). */
+    private static final long PICK_PAUSE_LOCK = 7_400_114;
 
     private static Response rent(String key, int customer, int copy) {
         var spec = Staff.mike();
@@ -145,8 +148,10 @@ class IdempotentWritesTest {
      * The rental must then take the next copy, not answer 409.
      *
      * To hold the pick between its snapshot and its lock, a row-level security policy on inventory (the store's
-     * login is subject to it, the owner and this test's superuser are not) sleeps once, on the primary, while the
-     * pick reads this film's copies; the rival, this test's own transaction, commits during that sleep.
+     * login is subject to it; the owner, who runs the scheduled jobs, and this test's superuser are not) makes the
+     * pick's statement, and only it, wait once for an advisory lock while it reads this film's copies. The rival, this
+     * test's own transaction, holds that lock until it commits, so the pick goes on at the very moment of the commit,
+     * when the rival's locks on the copy are gone too.
      */
     @Test
     void aFilmRentalTakesAnotherCopyWhenItsPickIsRentedUnderIt() throws Exception {
@@ -154,34 +159,41 @@ class IdempotentWritesTest {
         int first = Staff.freeCopy(1, film);
         int rival = Staff.newCustomer("RIVAL" + System.nanoTime() % 100000);
         int customer = Staff.newCustomer("PICKER" + System.nanoTime() % 100000);
-        Staff.sql("CREATE TABLE test_pick_pause (armed boolean)");
-        Staff.sql("CREATE FUNCTION test_pick_pause() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN "
-                + "IF NOT pg_is_in_recovery() THEN DELETE FROM test_pick_pause; IF FOUND THEN PERFORM pg_sleep(2); END IF; "
-                + "END IF; RETURN true; END $$");
-        Staff.sql("CREATE POLICY test_pick_pause ON inventory USING (film_id <> " + film + " OR test_pick_pause())");
-        Staff.sql("ALTER TABLE inventory ENABLE ROW LEVEL SECURITY");
-        try (Connection rivalTx = TestCluster.superuser("primary", "pagila")) {
-            rivalTx.setAutoCommit(false);
-            rivalTx.createStatement().execute("INSERT INTO rental (rental_date, inventory_id, customer_id, staff_id) "
-                    + "VALUES (now(), " + first + ", " + rival + ", 1)");
-            Staff.sql("INSERT INTO test_pick_pause VALUES (true)");
-            var pick = CompletableFuture.supplyAsync(() -> Staff.mike()
-                    .body("{\"customerId\":" + customer + ",\"filmId\":" + film + "}").post("/api/rentals"));
-            Awaitility.await("the pick has its snapshot and has not locked a copy yet").atMost(Duration.ofSeconds(5))
-                    .pollInterval(Duration.ofMillis(20)).until(() -> Staff.sqlInt("SELECT count(*) FROM pg_stat_activity "
-                            + "WHERE wait_event = 'PgSleep' AND query ILIKE '%SKIP LOCKED%'") == 1);
-            rivalTx.commit();
-            Response picked = pick.get();
+        CompletableFuture<Response> pick = null;
+        try {
+            Staff.sql("CREATE TABLE test_pick_pause (armed boolean)");
+            Staff.sql("CREATE FUNCTION test_pick_pause() RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER "
+                    + "SET search_path = public SET lock_timeout = '10s' AS $$ BEGIN "
+                    + "IF NOT pg_is_in_recovery() AND current_query() ILIKE '%SKIP LOCKED%' THEN DELETE FROM test_pick_pause; "
+                    + "IF FOUND THEN PERFORM pg_advisory_lock(" + PICK_PAUSE_LOCK + "); PERFORM pg_advisory_unlock("
+                    + PICK_PAUSE_LOCK + "); END IF; END IF; RETURN true; END $$");
+            Staff.sql("CREATE POLICY test_pick_pause ON inventory USING (film_id <> " + film + " OR test_pick_pause())");
+            Staff.sql("ALTER TABLE inventory ENABLE ROW LEVEL SECURITY");
+            try (Connection rivalTx = TestCluster.superuser("primary", "pagila")) {
+                rivalTx.setAutoCommit(false);
+                rivalTx.createStatement().execute("SELECT pg_advisory_xact_lock(" + PICK_PAUSE_LOCK + ")");
+                rivalTx.createStatement().execute("INSERT INTO rental (rental_date, inventory_id, customer_id, staff_id) "
+                        + "VALUES (now(), " + first + ", " + rival + ", 1)");
+                Staff.sql("INSERT INTO test_pick_pause VALUES (true)");
+                pick = CompletableFuture.supplyAsync(() -> Staff.mike()
+                        .body("{\"customerId\":" + customer + ",\"filmId\":" + film + "}").post("/api/rentals"));
+                Awaitility.await("the pick has its snapshot and waits before locking a copy").atMost(Duration.ofSeconds(5))
+                        .pollInterval(Duration.ofMillis(20)).until(() -> Staff.sqlInt("SELECT count(*) FROM pg_stat_activity "
+                                + "WHERE wait_event = 'advisory' AND query ILIKE '%SKIP LOCKED%'") == 1);
+                rivalTx.commit();
+            }
+            Response picked = pick.get(10, TimeUnit.SECONDS);
             assertEquals(201, picked.statusCode(), picked.asString());
             assertNotEquals(first, picked.jsonPath().getInt("inventoryId"), "the copy the rival rented");
             assertEquals(film, picked.jsonPath().getInt("filmId"));
             assertEquals(1, Staff.sqlInt("SELECT count(*) FROM payment WHERE customer_id = " + customer), "charged once");
         } finally {
-            Staff.sql("ALTER TABLE inventory DISABLE ROW LEVEL SECURITY");
-            Staff.sql("DROP POLICY IF EXISTS test_pick_pause ON inventory");
-            Staff.sql("DROP FUNCTION IF EXISTS test_pick_pause()");
-            Staff.sql("DROP TABLE IF EXISTS test_pick_pause");
-            Staff.returnAll(rival, customer);
+            if (pick != null) {
+                pick.handle((answer, failure) -> answer).get(10, TimeUnit.SECONDS); // settled before the clean-up
+            }
+            Staff.sqlEach("ALTER TABLE inventory DISABLE ROW LEVEL SECURITY", "DROP POLICY IF EXISTS test_pick_pause ON inventory",
+                    "DROP FUNCTION IF EXISTS test_pick_pause()", "DROP TABLE IF EXISTS test_pick_pause",
+                    Staff.returnAllStatement(rival, customer));
         }
     }
 

@@ -9,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.secrets.StaffPasswords;
 import org.pagila.store.cluster.TestCluster;
@@ -95,8 +97,31 @@ public final class Staff {
 
     /** Closes the customers' open rentals behind the store's back, so that a test leaves the copies it took in stock. */
     static void returnAll(int... customers) throws SQLException {
-        sql("UPDATE rental SET return_date = now() WHERE return_date IS NULL AND customer_id IN ("
-                + java.util.Arrays.stream(customers).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")");
+        sql(returnAllStatement(customers));
+    }
+
+    static String returnAllStatement(int... customers) {
+        return "UPDATE rental SET return_date = now() WHERE return_date IS NULL AND customer_id IN ("
+                + Arrays.stream(customers).mapToObj(String::valueOf).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** A clean-up: every statement runs even if one before it failed; the first failure is thrown at the end. */
+    static void sqlEach(String... statements) throws SQLException {
+        SQLException first = null;
+        for (String statement : statements) {
+            try {
+                sql(statement);
+            } catch (SQLException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     static int sqlInt(String sql) throws SQLException {
