@@ -5,7 +5,6 @@ import static io.restassured.RestAssured.given;
 import io.restassured.filter.cookie.CookieFilter;
 import io.restassured.specification.RequestSpecification;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -62,21 +61,14 @@ public final class Staff {
         return token;
     }
 
-    /** A copy at the store that nobody has out. */
+    /** A copy of inventory {@code i} that nobody has out (the partial index of V21 answers it). */
+    private static final String IN_STOCK = "NOT EXISTS (SELECT FROM rental r WHERE r.inventory_id = i.inventory_id "
+            + "AND r.return_date IS NULL)";
+
+    /** A copy at the store that nobody has out (the lowest inventory id, which a film rental picks first). */
     static int freeCopy(int storeId, int filmId) throws SQLException {
-        try (Connection c = TestCluster.superuser("primary", "pagila");
-             PreparedStatement s = c.prepareStatement("SELECT inventory_id FROM inventory i WHERE store_id = ? AND film_id = ? "
-                     + "AND NOT EXISTS (SELECT FROM rental r WHERE r.inventory_id = i.inventory_id AND r.return_date IS NULL) "
-                     + "ORDER BY inventory_id LIMIT 1")) {
-            s.setInt(1, storeId);
-            s.setInt(2, filmId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("no free copy of film " + filmId + " at store " + storeId);
-                }
-                return rs.getInt(1);
-            }
-        }
+        return sqlInt("SELECT inventory_id FROM inventory i WHERE store_id = " + storeId + " AND film_id = " + filmId
+                + " AND " + IN_STOCK + " ORDER BY inventory_id LIMIT 1");
     }
 
     /** A new active customer of store 1 with no history, so balances start from zero. */
@@ -90,9 +82,8 @@ public final class Staff {
      * the low ids that other tests name.
      */
     static int filmWithFreeCopies(int storeId, int copies) throws SQLException {
-        return sqlInt("SELECT film_id FROM inventory i WHERE store_id = " + storeId + " AND NOT EXISTS (SELECT FROM rental r "
-                + "WHERE r.inventory_id = i.inventory_id AND r.return_date IS NULL) GROUP BY film_id HAVING count(*) >= "
-                + copies + " ORDER BY film_id DESC LIMIT 1");
+        return sqlInt("SELECT film_id FROM inventory i WHERE store_id = " + storeId + " AND " + IN_STOCK
+                + " GROUP BY film_id HAVING count(*) >= " + copies + " ORDER BY film_id DESC LIMIT 1");
     }
 
     /** Closes the customers' open rentals behind the store's back, so that a test leaves the copies it took in stock. */
