@@ -1,5 +1,6 @@
 package org.pagila.cluster.engine;
 
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.pagila.cluster.ClusterException;
@@ -33,7 +34,7 @@ public final class Rejoin {
                 rewind(node, primary);
                 how = "pg_rewind";
             } catch (ClusterException e) {
-                progress.detail("pg_rewind did not work (" + e.getMessage().lines().findFirst().orElse("") + "): a fresh clone instead");
+                progress.detail("pg_rewind did not work (" + reason(e.getMessage()) + "): a fresh clone instead");
                 CloneStep.stopOrKill(control, node);
             }
         }
@@ -60,10 +61,23 @@ public final class Rejoin {
         configureAsStandby(node, primary);
         control.startUnguarded(node);
         control.stop(node);
+        // pg_rewind 15 takes the source's timeline from its last checkpoint. Promotion only requests one, spread
+        // out over minutes; until it ends a diverged node looks like it is on the source's timeline ("no rewind
+        // required") and later cannot start. An immediate checkpoint puts the new timeline in pg_control.
+        control.jdbc(primary, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CHECKPOINT");
+            }
+        });
         String output = node.transport().run(List.of(node.layout().program("pg_rewind"), "--target-pgdata=" + node.layout().dataDir(),
                 "--source-server=" + ServerConfig.rewindSource(primary)), node.layout().clientEnv());
         progress.detail("pg_rewind " + node.name() + " from " + primary.name() + ": " + output.lines().reduce((a, b) -> b).orElse("done"));
         configureAsStandby(node, primary);
+    }
+
+    /** pg_rewind's own words ("pg_rewind: error: ..."), without the first line, which only repeats the command. */
+    private static String reason(String message) {
+        return String.join("; ", message.lines().skip(1).filter(l -> !l.isBlank()).map(String::strip).toList());
     }
 
     private void configureAsStandby(Node node, Node primary) {

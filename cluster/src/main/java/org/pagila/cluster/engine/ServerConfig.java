@@ -30,6 +30,9 @@ public final class ServerConfig {
                 hot_standby_feedback = on
                 # A standby that stays away cannot fill the primary's disk: past this its slot is invalidated.
                 max_slot_wal_keep_size = '2GB'
+                # A crashed primary keeps its recent WAL: pg_rewind reads it back to the last checkpoint both sides
+                # share, which may be older than the primary's own last one. Past that, rejoin makes a fresh clone.
+                wal_keep_size = '128MB'
                 wal_log_hints = on
                 password_encryption = 'scram-sha-256'
                 max_connections = 100

@@ -108,6 +108,7 @@ public record PatroniConfig(String scope, String member, String address, String 
                     max_wal_senders: 10
                     max_replication_slots: 10
                     max_slot_wal_keep_size: 2GB
+                    wal_keep_size: 128MB
                     max_connections: 100
                     password_encryption: scram-sha-256
               initdb:
