@@ -54,11 +54,14 @@ public final class Rejoin {
     }
 
     /**
-     * pg_rewind needs a target shut down cleanly. A crashed or killed node first recovers as a standby (it can
-     * never come up as a second primary that way), then stops cleanly; the rewind copies back what diverged.
+     * pg_rewind needs a target shut down cleanly. A crashed or killed node first recovers as a standby with no
+     * upstream, then stops cleanly: it can never come up as a second primary that way, and it replays only its own
+     * WAL. With an upstream it could take a first step onto the new primary's timeline, which pg_rewind 15 misreads
+     * (it takes the target's timeline from its last restartpoint, then looks for the fork in the old timeline's WAL).
      */
     private void rewind(Node node, Node primary) {
-        configureAsStandby(node, primary);
+        node.transport().writeFile(node.layout().dataDir() + "/standby.signal", "");
+        node.transport().writeFile(node.layout().dataDir() + "/postgresql.auto.conf", "");
         control.startUnguarded(node);
         control.stop(node);
         // pg_rewind 15 takes the source's timeline from its last checkpoint. Promotion only requests one, spread
