@@ -176,10 +176,11 @@ else
     done
     # The store's request threads right after its warm-up, which on a cold store is a run of bursts whose requests wrk
     # gives up on. With Quarkus' default of 200 such bursts once filled the heap (README "At most 64 requests at once").
-    # Linux shows the first 15 characters of a thread's name.
+    # Linux shows the first 15 characters of a thread's name. A thread that ends between the glob and grep's read
+    # makes grep exit 2 after listing the others; under pipefail and set -e that ended the whole run (a CI run).
     pid="$store"
     [ "$p" = "$primary_only_port" ] && pid="$store2"
-    workers+=("$(grep -lx executor-thread /proc/"$pid"/task/*/comm 2>/dev/null | wc -l)")
+    workers+=("$({ grep -lx executor-thread /proc/"$pid"/task/*/comm 2>/dev/null || true; } | wc -l)")
   done
   record "{\"label\":\"workers\",\"routing\":${workers[0]},\"primary_only\":${workers[1]}}"
   echo "  worker threads right after each store's warm-up: ${workers[0]} (standby routing), ${workers[1]} (primary-only)"
