@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +46,7 @@ class BenchmarkIT {
         for (int i = 0; i < 4; i++) {
             hosts.add("127.0.0.1:" + (clusterPort + i));
         }
-        ProcessBuilder bench = new ProcessBuilder("bash", "k6/bench.sh").directory(ROOT.toFile()).inheritIO();
+        ProcessBuilder bench = new ProcessBuilder("bash", "k6/bench.sh").directory(ROOT.toFile()).redirectErrorStream(true);
         Map<String, String> env = bench.environment();
         env.put("DURATION", "500ms");
         env.put("GROW", "2");
@@ -54,8 +58,11 @@ class BenchmarkIT {
         env.put("BENCH_PORT", String.valueOf(httpPort));
         env.put("BENCH_DESTROY", "1");
         Process run = bench.start();
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        Thread echo = echo(run, output);
         assertTrue(run.waitFor(20, TimeUnit.MINUTES), "the short benchmark ends within 20 minutes");
-        assertEquals(0, run.exitValue(), "k6/bench.sh exit status");
+        echo.join(10_000);
+        assertEquals(0, run.exitValue(), "k6/bench.sh exit status; its last lines:\n" + lastLines(output, 30));
 
         String report = Files.readString(OUT.resolve("report.md"));
         for (String section : List.of("## Limits of this machine", "## Catalog routes", "## Spread of reads", "## Rental API",
@@ -148,5 +155,31 @@ class BenchmarkIT {
             }
         }
         return false;
+    }
+
+    /**
+     * The script's output, printed as it comes and kept. Through System.out, not inheritIO: failsafe keeps what a
+     * forked JVM writes to its own stdout only in a .dumpstream file, so a CI log once lacked the failing step.
+     */
+    private static Thread echo(Process run, List<String> lines) {
+        Thread echo = new Thread(() -> {
+            try (BufferedReader reader = run.inputReader()) {
+                reader.lines().forEach(line -> {
+                    System.out.println(line);
+                    lines.add(line);
+                });
+            } catch (IOException | UncheckedIOException e) {
+                lines.add("(output no longer readable: " + e.getMessage() + ")");
+            }
+        }, "bench-output");
+        echo.setDaemon(true);
+        echo.start();
+        return echo;
+    }
+
+    private static String lastLines(List<String> lines, int count) {
+        synchronized (lines) {
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+        }
     }
 }
