@@ -3,7 +3,9 @@
 # (java -jar target/quarkus-app/quarkus-run.jar) on a cluster of its own:
 #   1. the machine's limits: liveness requests/s (no database) and pgbench of the film page's own query on one standby;
 #   2. every catalog route: requests/s, p50/p95/p99, with standby routing and with primary-only reads, interleaved
-#      (a second store whose read pool points at the primary only), and the ratio per route;
+#      (a second store whose read pool points at the primary only), and the ratio per route; both with the page cache
+#      off, so every request reads the database;
+#   2b. every catalog route as customers get it: a third store with the defaults (the 1 s page cache on);
 #   3. the spread of reads over the nodes (X-Served-By of every response);
 #   4. the rental API with 4 clients (HTTP Basic) and the replication lag sampled on the primary meanwhile;
 #   5. the storefront, popularity sort and film page at history x1 and after `cluster/pagila-cluster grow N`;
@@ -15,7 +17,8 @@
 # Settings (environment): DURATION (10s; whole seconds, or milliseconds such as 500ms), WARMUP (10s per route and store;
 #   0: none), RENTAL_WARMUP (15 times WARMUP of the rental load before it is measured), CONNECTIONS (16),
 #   THREADS (2), GROW (10), BENCH_CLUSTER (bench),
-#   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, management ports +10),
+#   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, the store with the page
+#   cache +2, management ports +10),
 #   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder),
 #   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile),
 #   STORE_JAVA_OPTS (the store's JVM options; default the README's, see "Performance").
@@ -41,6 +44,7 @@ export PAGILA_CLUSTER_NAME="${BENCH_CLUSTER:-bench}"
 export PAGILA_CLUSTER_HOSTS="${BENCH_HOSTS:-127.0.0.1:22432,127.0.0.1:22433,127.0.0.1:22434,127.0.0.1:22435}"
 port="${BENCH_PORT:-22080}"
 primary_only_port=$((port + 1))
+served_port=$((port + 2))
 started=$(date +%s)
 say() { printf '[bench %4ds] %s\n' $(($(date +%s) - started)) "$*"; }
 fail() { echo "bench: $*" >&2; exit 2; }
@@ -129,18 +133,24 @@ primary="${hosts[0]}"
 # Both at once (each start is mostly the JVM's own work, about 10 s here): the first for standby routing, the second
 # with the same jar and settings except the read pool's URL, which lists just the primary (the rotation leaves such
 # a URL alone).
-say "starting the store (standby routing) on :$port and a second store reading from the primary only on :$primary_only_port"
-store=$(start_store "$port" "$out/store.log")
+# The two compared stores keep no page cache (PAGILA_CATALOG_PAGE_CACHE=0s): every request reads the database, which is
+# what routing changes. A third store runs the defaults, page cache on, for the figures customers get.
+say "starting the store (standby routing) on :$port, a second store reading from the primary only on :$primary_only_port (both without the page cache) and the store as shipped (page cache on) on :$served_port"
+store=$(start_store "$port" "$out/store.log" PAGILA_CATALOG_PAGE_CACHE=0s)
 store_pids+=("$store")
-store2=$(start_store "$primary_only_port" "$out/store-primary-only.log" \
+store2=$(start_store "$primary_only_port" "$out/store-primary-only.log" PAGILA_CATALOG_PAGE_CACHE=0s \
   QUARKUS_DATASOURCE__STANDBY__JDBC_URL="jdbc:postgresql://$primary/pagila?connectTimeout=1&socketTimeout=3&loginTimeout=10&readOnly=true&ApplicationName=pagila-store-reads-primary-only")
 store_pids+=("$store2")
+store3=$(start_store "$served_port" "$out/store-served.log")
+store_pids+=("$store3")
 await_ready "$port" "$out/store.log"
 await_ready "$primary_only_port" "$out/store-primary-only.log"
+await_ready "$served_port" "$out/store-served.log"
 
 rss_peak="$out/rss.txt"
 : > "$rss_peak"
-( while kill -0 "$store" 2>/dev/null; do ps -o rss= -p "$store" >> "$rss_peak" 2>/dev/null || true; sleep 1; done ) &
+# the store with standby routing and the one with the page cache: the peak of either
+( while kill -0 "$store" 2>/dev/null; do ps -o rss= -p "$store","$store3" >> "$rss_peak" 2>/dev/null || true; sleep 1; done ) &
 samplers+=($!)
 
 wrk_for() { # wrk_for DURATION WRK_ARGS...: wrk takes whole seconds; a shorter run (CI's 500ms) is stopped by SIGINT, on
@@ -167,9 +177,9 @@ routes=("/" "/films" "/films?sort=popularity" "/films?category=Horror&sort=popul
 if [ "$(duration_ms "$warmup")" = 0 ]; then
   say "no warm-up (WARMUP=0): the first measurements run code the JIT has not compiled yet"
 else
-  say "warm-up (JIT) of both stores: every route ${warmup} each"
+  say "warm-up (JIT) of the three stores: every route ${warmup} each"
   workers=()
-  for p in "$port" "$primary_only_port"; do
+  for p in "$port" "$primary_only_port" "$served_port"; do
     for route in "${routes[@]}"; do
       r="${route/'{ID}'/'{id}'}"   # {ID}: actor ids (1..200); {id}: film ids (1..1000)
       LABEL=warmup ROUTE="$r" ID_MAX=200 wrk_for "$warmup" -t"$threads" -c"$connections" -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
@@ -180,10 +190,11 @@ else
     # makes grep exit 2 after listing the others; under pipefail and set -e that ended the whole run (a CI run).
     pid="$store"
     [ "$p" = "$primary_only_port" ] && pid="$store2"
+    [ "$p" = "$served_port" ] && pid="$store3"
     workers+=("$({ grep -lx executor-thread /proc/"$pid"/task/*/comm 2>/dev/null || true; } | wc -l)")
   done
-  record "{\"label\":\"workers\",\"routing\":${workers[0]},\"primary_only\":${workers[1]}}"
-  echo "  worker threads right after each store's warm-up: ${workers[0]} (standby routing), ${workers[1]} (primary-only)"
+  record "{\"label\":\"workers\",\"routing\":${workers[0]},\"primary_only\":${workers[1]},\"served\":${workers[2]}}"
+  echo "  worker threads right after each store's warm-up: ${workers[0]} (standby routing), ${workers[1]} (primary-only), ${workers[2]} (page cache)"
 fi
 stocked=$(sql 0 "SELECT string_agg(DISTINCT i.film_id::text, ',') FROM inventory i JOIN staff s USING (store_id) WHERE s.username = 'Mike'")
 active=$(sql 0 "SELECT string_agg(customer_id::text, ',') FROM customer WHERE activebool AND active = 1")
@@ -203,7 +214,7 @@ fi
 # and parse its templates and queries: either outlasted CI's 250 ms halves, which then had no answer at all. And a
 # store that did not survive the warm-up's bursts (with 200 worker threads a cold store's heap filled with parser
 # state; README "At most 64 requests at once") fails here.
-say "one request to every route on both stores, each answer awaited"
+say "one request to every route on the three stores, each answer awaited"
 touch_routes() { # touch_routes PORT
   for route in "${routes[@]}"; do
     local r="${route/'{ID}'/'7'}"
@@ -212,8 +223,10 @@ touch_routes() { # touch_routes PORT
   done
 }
 touch_routes "$port" & touched=$!
+touch_routes "$served_port" & touched3=$!
 touch_routes "$primary_only_port" || fail "a catalog route failed on the primary-only store"
 wait "$touched" || fail "a catalog route failed on the store with standby routing"
+wait "$touched3" || fail "a catalog route failed on the store with the page cache"
 
 say "limits: liveness (no database) and pgbench of the film page query on node1"
 live="$(live_url "$port")"
@@ -244,6 +257,14 @@ for route in "${routes[@]}"; do
   ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r" "$half"
   ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r" "$half"
   ID_MAX=$idmax run_wrk routing "$port" "$r" "$half"
+done
+
+say "catalog routes as customers get them: the store as shipped, page cache on (${duration} each)"
+for route in "${routes[@]}"; do
+  r="${route/'{ID}'/'{id}'}"
+  idmax=1000
+  [ "$r" != "$route" ] && idmax=200
+  ID_MAX=$idmax run_wrk served "$served_port" "$r"
 done
 
 say "rental API: 4 clients (HTTP Basic as Mike; films his store stocks, active customers), replication lag sampled on the primary"

@@ -62,6 +62,14 @@ def by_route(label):
 
 routing = by_route("routing")
 primary_only = by_route("primary-only")
+# the store as shipped, page cache on: what customers get (absent in runs before the cache)
+served = by_route("served")
+
+
+def kept_share(r):
+    """The share of answers sent from the page cache: those that name no node (X-Served-By absent)."""
+    total = sum(r.get("served", {}).values())
+    return r.get("served", {}).get("none", 0) / total if total else 0
 rentals, lag, rss = one("rentals"), one("lag"), one("rss")
 grown = [r for r in rows if str(r.get("label", "")).startswith("grown-x") and r.get("label") != "grown-x1"]
 # x1 for the growth comparison: measured right before the growth when the run did (equally warm), else the catalog runs
@@ -127,14 +135,16 @@ def bars(name, title, unit, groups, series, markers=()):
 
 
 order = list(routing)
-bars("throughput.svg", "Requests/s per route: standby routing vs primary-only (dashed: the machine's limits)", "/s",
-     [(r, [routing[r]["rps"], primary_only.get(r, {}).get("rps")]) for r in order],
-     [("standby routing", "#2b6cb0"), ("primary only", "#a0aec0")],
+bars("throughput.svg", "Requests/s per route: as shipped (page cache), and every request reading: standby routing vs primary-only "
+     "(dashed: the machine's limits)", "/s",
+     [(r, [served.get(r, {}).get("rps"), routing[r]["rps"], primary_only.get(r, {}).get("rps")]) for r in order],
+     [("as shipped, page cache 1 s", "#38a169"), ("standby routing, no cache", "#2b6cb0"), ("primary only, no cache", "#a0aec0")],
      [m for m in [(combined, f"combined limit {fmt(combined)}/s") if combined else None,
                   (pgbench["rps"], f"pgbench film page {fmt(pgbench['rps'])}/s") if pgbench else None] if m])
-bars("latency.svg", f"Latency per route with standby routing, {machine.get('connections')} connections (ms)", "ms",
-     [(r, [routing[r]["p50"], routing[r]["p95"], routing[r]["p99"]]) for r in order],
-     [("p50", "#68d391"), ("p95", "#f6ad55"), ("p99", "#e53e3e")], [(50, "p99 target 50 ms")])
+bars("latency.svg", f"Latency per route, {machine.get('connections')} connections (ms): as shipped and every request reading", "ms",
+     [(r, [served.get(r, {}).get("p50"), served.get(r, {}).get("p99"), routing[r]["p50"], routing[r]["p99"]]) for r in order],
+     [("p50 as shipped", "#9ae6b4"), ("p99 as shipped", "#276749"), ("p50 no cache", "#fbd38d"), ("p99 no cache", "#e53e3e")],
+     [(50, "p99 target 50 ms")])
 spread = standby_share(runs("routing"))
 reads = sum(n for node, n in spread.items() if node != "none")
 nodes = sorted(n for n in spread if n != "none")
@@ -164,9 +174,20 @@ lines = [
     f"| `/q/health/live` (no database) | {fmt(live['rps'] if live else None)} req/s |",
     f"| pgbench, the film page's query on node1 ({machine.get('connections')} clients) | {fmt(pgbench['rps'] if pgbench else None)} tx/s |",
     f"| combined limit (1 / (1/live + 1/pgbench)) | {fmt(combined)} req/s |", "",
-    "## Catalog routes", "",
-    "Each route ran interleaved routing, primary-only, primary-only, routing (half the duration each); the figures merge "
-    "the halves (req/s over both, percentiles of all requests); the halves' req/s are in the last column.", "",
+    "## Catalog routes as customers get them (the store as shipped: page cache 1 s)", "",
+    "A third store with the defaults. A page asked for again within a second is sent from memory (`X-Cache: hit`, no "
+    "database read); \"kept\" is the share of answers sent that way. The last column compares with the same route "
+    "when every request reads the database (the standby-routing store below).", "",
+    "| route | req/s | p50 | p95 | p99 (ms) | kept | non-2xx | vs every request reading |", "|---|---|---|---|---|---|---|---|"]
+for r in [r for r in routing if r in served]:
+    a = served[r]
+    lines.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {100 * kept_share(a):.0f} % | "
+                 f"{non_2xx(a)} | {fmt(a['rps'] / routing[r]['rps'] if routing[r]['rps'] else None, 2)}x |")
+lines += [
+    "", "## Catalog routes, every request reading the database: standby routing vs primary-only", "",
+    "Two stores without the page cache. Each route ran interleaved routing, primary-only, primary-only, routing (half the "
+    "duration each); the figures merge the halves (req/s over both, percentiles of all requests); the halves' req/s are "
+    "in the last column.", "",
     "| route | req/s routing | p50 | p95 | p99 (ms) | req/s primary-only | routing / primary-only | served by | non-2xx | halves r/p/p/r |",
     "|---|---|---|---|---|---|---|---|---|---|"]
 
@@ -180,9 +201,9 @@ def halves(a, b):
 for r in order:
     a, b = routing[r], primary_only.get(r)
     ratio = a["rps"] / b["rps"] if b and b["rps"] else None
-    served = " / ".join(f"{n} {c}" for n, c in sorted(a["served"].items()))
+    by_node = " / ".join(f"{n} {c}" for n, c in sorted(a["served"].items()))
     lines.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {fmt(b['rps'] if b else None)} | "
-                 f"{fmt(ratio, 2)}x | {served} | {non_2xx(a) + (non_2xx(b) if b else 0)} | {halves(a, b)} |")
+                 f"{fmt(ratio, 2)}x | {by_node} | {non_2xx(a) + (non_2xx(b) if b else 0)} | {halves(a, b)} |")
 lines += ["", "## Spread of reads over the nodes (all routing runs)", "", "| node | reads | share |", "|---|---|---|"]
 lines += [f"| {n} | {spread[n]} | {100 * spread[n] / reads:.1f} % |" for n in nodes] if reads else []
 if film:
@@ -211,13 +232,21 @@ lines += ["## Targets (printed, never asserted)", "", "| target | measured | goa
 if film and combined:
     lines.append(target("film page vs combined limit", f"{100 * film['rps'] / combined:.0f} % ({fmt(film['rps'])}/s)", ">= 50 %",
                         film["rps"] >= combined / 2))
+# Throughput and latency are judged as customers get them (the store as shipped, page cache on) where the run has that
+# store; the figures with every request reading the database are printed beside them.
+judged = served if served else routing
+shipped = "as shipped" if served else "every request reading"
 for route, goal in (("/films", 5000), ("/", 2000)):
-    if route in routing:
-        lines.append(target(f"`{route}` req/s", fmt(routing[route]["rps"]), f">= {goal:,}", routing[route]["rps"] >= goal))
-worst = max(order, key=lambda r: routing[r]["p99"]) if order else None
+    if route in judged:
+        beside = f"; every request reading: {fmt(routing[route]['rps'])}" if served and route in routing else ""
+        lines.append(target(f"`{route}` req/s", f"{shipped}: {fmt(judged[route]['rps'])}{beside}", f">= {goal:,}",
+                            judged[route]["rps"] >= goal))
+worst = max(judged, key=lambda r: judged[r]["p99"]) if judged else None
 if worst:
-    lines.append(target("p99 of every catalog route", f"worst {routing[worst]['p99']:.1f} ms (`{worst}`)", "< 50 ms",
-                        routing[worst]["p99"] < 50))
+    slowest = max(order, key=lambda r: routing[r]["p99"])
+    beside = f"; every request reading: worst {routing[slowest]['p99']:.1f} ms (`{slowest}`)" if served else ""
+    lines.append(target("p99 of every catalog route", f"{shipped}: worst {judged[worst]['p99']:.1f} ms (`{worst}`){beside}",
+                        "< 50 ms", judged[worst]["p99"] < 50))
 ratios = {r: routing[r]["rps"] / primary_only[r]["rps"] for r in order if r in primary_only and primary_only[r]["rps"]}
 if ratios:
     low = min(ratios, key=ratios.get)

@@ -65,7 +65,8 @@ class BenchmarkIT {
         assertEquals(0, run.exitValue(), "k6/bench.sh exit status; its last lines:\n" + lastLines(output, 30));
 
         String report = Files.readString(OUT.resolve("report.md"));
-        for (String section : List.of("## Limits of this machine", "## Catalog routes", "## Spread of reads", "## Rental API",
+        for (String section : List.of("## Limits of this machine", "## Catalog routes as customers get them",
+                "## Catalog routes, every request reading", "## Spread of reads", "## Rental API",
                 "## History x1 vs x2", "## Targets")) {
             assertTrue(report.contains(section), "report has " + section);
         }
@@ -81,6 +82,7 @@ class BenchmarkIT {
         boolean historyChecked = false;
         boolean workersCounted = false;
         int growthBaselines = 0;
+        long keptAnswers = 0;
         int maxWorkers = maxWorkerThreads();
         for (String line : Files.readAllLines(OUT.resolve("results.jsonl"))) {
             JsonNode result = json.readTree(line);
@@ -98,7 +100,7 @@ class BenchmarkIT {
             }
             if (label.equals("workers")) { // CI's warm-up is bursts of abandoned requests on cold stores
                 workersCounted = true;
-                for (String store : List.of("routing", "primary_only")) {
+                for (String store : List.of("routing", "primary_only", "served")) {
                     assertTrue(result.path(store).asInt() <= maxWorkers, store + " store's worker threads after the warm-up, at most "
                             + maxWorkers + " (quarkus.thread-pool.max-threads): " + result);
                 }
@@ -107,7 +109,7 @@ class BenchmarkIT {
                 growthBaselines++;
                 assertEquals("[\"200\"]", json.writeValueAsString(iterable(result.path("statuses").fieldNames())), line);
             }
-            if (!label.equals("routing") && !label.equals("primary-only")) {
+            if (!label.equals("routing") && !label.equals("primary-only") && !label.equals("served")) {
                 continue;
             }
             String route = result.path("route").asText();
@@ -117,14 +119,18 @@ class BenchmarkIT {
             var nodes = result.path("served").fieldNames();
             while (nodes.hasNext()) {
                 String node = nodes.next();
-                if (label.equals("routing")) {
+                if (label.equals("served")) { // "none": sent from the page cache
+                    assertTrue(node.matches("none|node[123](, node[123])*"), route + " as shipped, served by " + node);
+                    keptAnswers += node.equals("none") ? result.path("served").path(node).asLong() : 0;
+                } else if (label.equals("routing")) { // no page cache: every answer read a standby
                     assertTrue(node.matches("node[123](, node[123])*"), route + " routed to " + node);
                 } else {
                     assertEquals("primary", node, route + " primary-only read from " + node);
                 }
             }
         }
-        assertEquals(24, measured.size(), "every catalog route was measured both ways: " + measured);
+        assertEquals(36, measured.size(), "every catalog route was measured both ways and as shipped: " + measured);
+        assertTrue(keptAnswers > 0, "the store as shipped sent answers from its page cache");
         measured.forEach((measurement, requests) -> assertTrue(requests > 0, "no answer in " + measurement + ": " + measured));
         assertTrue(historyChecked, "the history was grown and checked");
         assertTrue(workersCounted, "the worker threads were counted after the warm-up");

@@ -10,8 +10,11 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.zip.CRC32C;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
@@ -21,20 +24,49 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * banner during a failover; the popularity counts on it are refreshed every 30 s anyway. The page is the same for
  * everyone (no staff identity on catalog pages), so "public". The ETag covers the footer's "served by" too, so a page
  * served by another node is a new representation: correct, merely less often a 304.
+ * <p>
+ * The same bytes go into the store's own {@link PageCache}: a request for a kept page is answered from it before the
+ * resource runs, marked X-Cache: hit, with its Age and without X-Served-By (no node served a read for it; the footer
+ * inside still names the node that served the kept copy).
  */
 public class HttpCaching {
     static final int MAX_AGE_SECONDS = 10;
     static final String CACHE_CONTROL = "public, max-age=" + MAX_AGE_SECONDS;
+    static final String X_CACHE = "X-Cache";
+    /** The request's key in the page cache, set when the answer may be kept. */
+    private static final String KEY = HttpCaching.class.getName() + ".key";
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    PageCache pages;
+
+    /** A kept answer, when there is one: then the resource does not run (no database read, no rendering). */
+    @ServerRequestFilter
+    public Response fromPageCache(ContainerRequestContext request, ResourceInfo resource) {
+        if (!pages.isOn() || !cacheable(request, resource)) {
+            return null;
+        }
+        String key = pages.key(request.getUriInfo().getRequestUri().getRawPath()
+                + Optional.ofNullable(request.getUriInfo().getRequestUri().getRawQuery()).map(q -> "?" + q).orElse(""));
+        Optional<PageCache.Page> kept = pages.get(key);
+        if (kept.isEmpty()) {
+            request.setProperty(KEY, key);
+            return null;
+        }
+        PageCache.Page page = kept.get();
+        boolean notModified = matches(request.getHeaderString(HttpHeaders.IF_NONE_MATCH), page.etag());
+        return (notModified ? Response.notModified() : Response.ok(page.body(), page.type()))
+                .header(HttpHeaders.ETAG, page.etag()).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL)
+                .header("Age", page.ageSeconds()).header(X_CACHE, "hit").build();
+    }
 
     /** After Qute's filter (priority USER) turned a template into its text: response filters run highest first. */
     @ServerResponseFilter(priority = Priorities.HEADER_DECORATOR)
     public void cache(ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource)
             throws JsonProcessingException {
-        if (!HttpMethod.GET.equals(request.getMethod()) || response.getStatus() != 200 || resource.getResourceClass() == null
-                || !resource.getResourceClass().isAnnotationPresent(HttpCacheable.class)) {
+        if (response.getStatus() != 200 || response.getHeaders().containsKey(X_CACHE) || !cacheable(request, resource)) {
             return;
         }
         byte[] body = bytes(response);
@@ -42,6 +74,9 @@ public class HttpCaching {
             return;
         }
         String etag = etag(body);
+        if (request.getProperty(KEY) instanceof String key) {
+            pages.keep(key, body, response.getMediaType(), etag);
+        }
         response.getHeaders().putSingle(HttpHeaders.ETAG, etag);
         response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
         if (matches(request.getHeaderString(HttpHeaders.IF_NONE_MATCH), etag)) {
@@ -50,6 +85,11 @@ public class HttpCaching {
         } else {
             response.setEntity(body, response.getEntityAnnotations(), response.getMediaType());
         }
+    }
+
+    private static boolean cacheable(ContainerRequestContext request, ResourceInfo resource) {
+        return HttpMethod.GET.equals(request.getMethod()) && resource.getResourceClass() != null
+                && resource.getResourceClass().isAnnotationPresent(HttpCacheable.class);
     }
 
     /** The body as it will be sent: rendered page text, or the JSON of an API answer; null for anything else. */

@@ -21,6 +21,8 @@ public class FirstStartProfile extends OwnClusterProfile {
                 // The schedule on, looking every second: its first look must wait for the bring-up, never race it.
                 "pagila.backup.every", "30m",
                 "pagila.backup.check-every", "1s",
+                // the page cache as the product has it (the test profile turns it off): PageCacheTest
+                "pagila.catalog.page-cache", "1s",
                 // The log records (with any stack trace) go to a file as well: the console handler writes past the
                 // transcript's copy of System.out.
                 "quarkus.log.file.enabled", "true",

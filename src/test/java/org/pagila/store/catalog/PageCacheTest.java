@@ -1,0 +1,98 @@
+package org.pagila.store.catalog;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.pagila.store.firststart.FirstStartProfile;
+
+/**
+ * The page cache as the product runs it (1 s; the test profile turns it off for every other test): a repeated catalog
+ * GET is answered from memory without a database read, revalidates to 304, and a change on the primary shows once
+ * the kept copy expired. On the first-start profile's cluster, which no other test writes to.
+ */
+@QuarkusTest
+@TestProfile(FirstStartProfile.class)
+class PageCacheTest {
+
+    @Inject
+    @DataSource("migrations")
+    AgroalDataSource owner;
+
+    /** The first answer read a node; one of the next (back to back, well inside 1 s) is the kept copy. */
+    private static Response keptCopyOf(String path) {
+        for (int i = 0; i < 20; i++) {
+            Response again = given().get(path).then().statusCode(200).extract().response();
+            if ("hit".equals(again.header("X-Cache"))) {
+                return again;
+            }
+        }
+        throw new AssertionError(path + ": no answer from the page cache in 20 requests");
+    }
+
+    @Test
+    void aRepeatedPageIsSentFromMemoryWithoutADatabaseRead() {
+        for (String path : new String[] {"/films?sort=popularity", "/api/films/7", "/"}) {
+            Response first = given().get(path).then().statusCode(200).extract().response();
+            Response hit = keptCopyOf(path);
+            assertNull(hit.header("X-Served-By"), path + ": a kept copy read no node");
+            assertEquals(first.header("Content-Type"), hit.header("Content-Type"), path);
+            assertEquals("public, max-age=10", hit.header("Cache-Control"), path);
+            assertNotNull(hit.header("Age"), path);
+            if (first.header("X-Cache") == null) {
+                assertNotNull(first.header("X-Served-By"), path + ": the answer that was kept read a node");
+            }
+        }
+    }
+
+    @Test
+    void aKeptPageRevalidatesToNotModified() {
+        given().get("/films/11").then().statusCode(200);
+        Response hit = keptCopyOf("/films/11");
+        given().header("If-None-Match", hit.header("ETag")).get("/films/11").then().statusCode(304);
+        // a kept copy answers 304 itself, or it expired and the node that renders the page again gives the same ETag
+    }
+
+    @Test
+    void aChangeOnThePrimaryShowsOnceTheKeptCopyExpired() throws Exception {
+        String before = given().get("/api/films/5").then().statusCode(200).extract().path("title");
+        keptCopyOf("/api/films/5");
+        rename(5, before + " II");
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    (before + " II").equals(given().get("/api/films/5").then().statusCode(200).extract().path("title")));
+        } finally {
+            rename(5, before);
+        }
+    }
+
+    @Test
+    void staffPagesAndErrorsAreNeverKept() {
+        for (int i = 0; i < 3; i++) {
+            given().get("/staff/sign-in").then().statusCode(200).header("X-Cache", nullValue());
+            given().get("/films/99999").then().statusCode(404).header("X-Cache", nullValue());
+            given().get("/films?rating=NOPE").then().statusCode(400).header("X-Cache", nullValue());
+        }
+    }
+
+    private void rename(int film, String title) throws Exception {
+        try (Connection c = owner.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE film SET title = ? WHERE film_id = ?")) {
+            s.setString(1, title);
+            s.setInt(2, film);
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+}
