@@ -15,6 +15,8 @@ export const servedBy = {
   node3: new Counter('served_by_node3'),
   primary: new Counter('served_by_primary'),
 };
+// answers the store sent from its page cache (X-Cache: hit): they name no node, having read none
+export const keptAnswers = new Counter('served_from_page_cache');
 export const rentalsDone = new Counter('rentals_done_201');
 export const rentalsPaused = new Counter('rentals_paused_503');
 
@@ -40,6 +42,9 @@ export function browseOnce() {
   const res = http.get(BASE + path, { tags: { route: path.replace(/\/\d+$/, '/{id}').replace(/page=\d+/, 'page={n}') } });
   check(res, { 'catalog answers 200': (r) => r.status === 200 });
   (res.headers['X-Served-By'] || '').split(', ').forEach((node) => servedBy[node] && servedBy[node].add(1));
+  if (res.headers['X-Cache'] === 'hit') {
+    keptAnswers.add(1);
+  }
 }
 
 /** Rent any in-stock copy of a random film to a random customer, then return it. */
