@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.pagila.store.cluster.ClusterState;
@@ -71,10 +72,19 @@ public class PageCache {
         return pathAndQuery + '\n' + layoutState();
     }
 
-    /** What the shared layout (base.html) shows that is not the page's own data. */
+    /** What the shared layout (base.html) shows that is not the page's own data, now. */
     String layoutState() {
-        return (cluster.isReadOnly() ? "read-only" : "") + '|' + Optional.ofNullable(cluster.getConflict()).orElse("") + '|'
-                + (patroni.isEnabled() ? patroni.leaderLabel() + ' ' + patroni.syncLabel() : "");
+        return layoutState(cluster.isReadOnly(), cluster.getConflict(), patroni.isEnabled() ? patroni.leaderLabel() : null,
+                patroni.isEnabled() ? patroni.syncLabel() : null);
+    }
+
+    /**
+     * The layout's state as part of a key: every value base.html shows from outside the page (PageCacheKeyTest keeps
+     * the two lists the same), so that two layouts that differ never share a kept page.
+     */
+    static String layoutState(boolean readOnly, String conflict, String patroniLeader, String patroniSync) {
+        return String.join("|", readOnly ? "read-only" : "", Objects.toString(conflict, ""), Objects.toString(patroniLeader, ""),
+                Objects.toString(patroniSync, ""));
     }
 
     public Optional<Page> get(String key) {
