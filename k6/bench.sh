@@ -143,6 +143,7 @@ store2=$(start_store "$primary_only_port" "$out/store-primary-only.log" PAGILA_C
 store_pids+=("$store2")
 store3=$(start_store "$served_port" "$out/store-served.log")
 store_pids+=("$store3")
+declare -A store_of=(["$port"]="$store" ["$primary_only_port"]="$store2" ["$served_port"]="$store3")
 await_ready "$port" "$out/store.log"
 await_ready "$primary_only_port" "$out/store-primary-only.log"
 await_ready "$served_port" "$out/store-served.log"
@@ -163,8 +164,10 @@ wrk_for() { # wrk_for DURATION WRK_ARGS...: wrk takes whole seconds; a shorter r
 }
 
 run_wrk() { # run_wrk LABEL PORT ROUTE [DURATION]: one wrk run, its RESULT line recorded, its SHOW line printed
-  local output
-  output=$(LABEL="$1" ROUTE="$3" wrk_for "${4:-$duration}" --timeout 10s -t"$threads" -c"$connections" -s "$here/bench.lua" "http://127.0.0.1:$2")
+  # {ID} in a route walks actor ids (1..200), {id} film ids (1..1000); bench.lua knows only {id} and ID_MAX
+  local output r="${3/'{ID}'/'{id}'}" idmax=1000
+  [ "$r" != "$3" ] && idmax=200
+  output=$(LABEL="$1" ROUTE="$r" ID_MAX=$idmax wrk_for "${4:-$duration}" --timeout 10s -t"$threads" -c"$connections" -s "$here/bench.lua" "http://127.0.0.1:$2")
   record "$(grep '^RESULT ' <<< "$output" | sed 's/^RESULT //')"
   grep '^SHOW ' <<< "$output" | sed 's/^SHOW /  /'
 }
@@ -188,10 +191,7 @@ else
     # gives up on. With Quarkus' default of 200 such bursts once filled the heap (README "At most 64 requests at once").
     # Linux shows the first 15 characters of a thread's name. A thread that ends between the glob and grep's read
     # makes grep exit 2 after listing the others; under pipefail and set -e that ended the whole run (a CI run).
-    pid="$store"
-    [ "$p" = "$primary_only_port" ] && pid="$store2"
-    [ "$p" = "$served_port" ] && pid="$store3"
-    workers+=("$({ grep -lx executor-thread /proc/"$pid"/task/*/comm 2>/dev/null || true; } | wc -l)")
+    workers+=("$({ grep -lx executor-thread /proc/"${store_of[$p]}"/task/*/comm 2>/dev/null || true; } | wc -l)")
   done
   record "{\"label\":\"workers\",\"routing\":${workers[0]},\"primary_only\":${workers[1]},\"served\":${workers[2]}}"
   echo "  worker threads right after each store's warm-up: ${workers[0]} (standby routing), ${workers[1]} (primary-only), ${workers[2]} (page cache)"
@@ -249,22 +249,15 @@ say "catalog routes: standby routing and primary-only, interleaved A-B-B-A (halv
 # stores alike, so the ratio compares the stores and not the moments they were measured at.
 half="$(as_duration $((ms / 2)))"
 for route in "${routes[@]}"; do
-  # {ID}: actor ids (1..200); {id}: film ids (1..1000)
-  r="${route/'{ID}'/'{id}'}"
-  idmax=1000
-  [ "$r" != "$route" ] && idmax=200
-  ID_MAX=$idmax run_wrk routing "$port" "$r" "$half"
-  ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r" "$half"
-  ID_MAX=$idmax run_wrk primary-only "$primary_only_port" "$r" "$half"
-  ID_MAX=$idmax run_wrk routing "$port" "$r" "$half"
+  run_wrk routing "$port" "$route" "$half"
+  run_wrk primary-only "$primary_only_port" "$route" "$half"
+  run_wrk primary-only "$primary_only_port" "$route" "$half"
+  run_wrk routing "$port" "$route" "$half"
 done
 
 say "catalog routes as customers get them: the store as shipped, page cache on (${duration} each)"
 for route in "${routes[@]}"; do
-  r="${route/'{ID}'/'{id}'}"
-  idmax=1000
-  [ "$r" != "$route" ] && idmax=200
-  ID_MAX=$idmax run_wrk served "$served_port" "$r"
+  run_wrk served "$served_port" "$route"
 done
 
 say "rental API: 4 clients (HTTP Basic as Mike; films his store stocks, active customers), replication lag sampled on the primary"
