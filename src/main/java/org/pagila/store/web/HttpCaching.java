@@ -2,6 +2,7 @@ package org.pagila.store.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
@@ -27,14 +28,15 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * <p>
  * The same bytes go into the store's own {@link PageCache}: a request for a kept page is answered from it before the
  * resource runs, marked X-Cache: hit, with its Age and without X-Served-By (no node served a read for it; the footer
- * inside still names the node that served the kept copy).
+ * inside still names the node that served the kept copy). The request that renders a page holds a claim on it, which
+ * this filter settles whatever the answer, so that requests waiting for the same page go on.
  */
 public class HttpCaching {
     static final int MAX_AGE_SECONDS = 10;
     static final String CACHE_CONTROL = "public, max-age=" + MAX_AGE_SECONDS;
     static final String X_CACHE = "X-Cache";
-    /** The request's key in the page cache, set when the answer may be kept. */
-    private static final String KEY = HttpCaching.class.getName() + ".key";
+    /** The request's claim on its page in the page cache, set when this request renders a page others may wait for. */
+    private static final String CLAIM = HttpCaching.class.getName() + ".claim";
 
     @Inject
     ObjectMapper json;
@@ -44,18 +46,26 @@ public class HttpCaching {
 
     /** A kept answer, when there is one: then the resource does not run (no database read, no rendering). */
     @ServerRequestFilter
-    public Response fromPageCache(ContainerRequestContext request, ResourceInfo resource) {
+    public Response fromPageCache(ContainerRequestContext request, ResourceInfo resource, RoutingContext http) {
         if (!pages.isOn() || !cacheable(request, resource)) {
             return null;
         }
         String key = pages.key(request.getUriInfo().getRequestUri().getRawPath()
                 + Optional.ofNullable(request.getUriInfo().getRequestUri().getRawQuery()).map(q -> "?" + q).orElse(""));
-        Optional<PageCache.Page> kept = pages.get(key);
-        if (kept.isEmpty()) {
-            request.setProperty(KEY, key);
+        PageCache.Lookup found = pages.find(key);
+        if (found.kept().isEmpty()) {
+            found.claim().ifPresent(claim -> {
+                request.setProperty(CLAIM, claim);
+                // a client that hung up ends the request without the response filters: the waiting requests go on,
+                // also when it hung up before this handler was added (then the handlers ran without it)
+                http.addEndHandler(ended -> claim.pass());
+                if (http.response().closed()) {
+                    claim.pass();
+                }
+            });
             return null;
         }
-        PageCache.Page page = kept.get();
+        PageCache.Page page = found.kept().get();
         boolean notModified = matches(request.getHeaderString(HttpHeaders.IF_NONE_MATCH), page.etag());
         return (notModified ? Response.notModified() : Response.ok(page.body(), page.type()))
                 .header(HttpHeaders.ETAG, page.etag()).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL)
@@ -66,24 +76,31 @@ public class HttpCaching {
     @ServerResponseFilter(priority = Priorities.HEADER_DECORATOR)
     public void cache(ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource)
             throws JsonProcessingException {
-        if (response.getStatus() != 200 || response.getHeaders().containsKey(X_CACHE) || !cacheable(request, resource)) {
-            return;
-        }
-        byte[] body = bytes(response);
-        if (body == null) {
-            return;
-        }
-        String etag = etag(body);
-        if (request.getProperty(KEY) instanceof String key) {
-            pages.keep(key, body, response.getMediaType(), etag);
-        }
-        response.getHeaders().putSingle(HttpHeaders.ETAG, etag);
-        response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
-        if (matches(request.getHeaderString(HttpHeaders.IF_NONE_MATCH), etag)) {
-            response.setStatus(304);
-            response.setEntity(null);
-        } else {
-            response.setEntity(body, response.getEntityAnnotations(), response.getMediaType());
+        PageCache.Claim claim = (PageCache.Claim) request.getProperty(CLAIM);
+        try {
+            if (response.getStatus() != 200 || response.getHeaders().containsKey(X_CACHE) || !cacheable(request, resource)) {
+                return;
+            }
+            byte[] body = bytes(response);
+            if (body == null) {
+                return;
+            }
+            String etag = etag(body);
+            if (claim != null) {
+                claim.keep(body, response.getMediaType(), etag);
+            }
+            response.getHeaders().putSingle(HttpHeaders.ETAG, etag);
+            response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
+            if (matches(request.getHeaderString(HttpHeaders.IF_NONE_MATCH), etag)) {
+                response.setStatus(304);
+                response.setEntity(null);
+            } else {
+                response.setEntity(body, response.getEntityAnnotations(), response.getMediaType());
+            }
+        } finally {
+            if (claim != null && !claim.promise().isDone()) {
+                claim.pass(); // whatever this answer was, the requests waiting for it must not wait longer
+            }
         }
     }
 

@@ -18,6 +18,13 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.pagila.store.firststart.FirstStartProfile;
 
@@ -84,6 +91,31 @@ class PageCacheTest {
                     (before + " II").equals(given().get("/api/films/5").then().statusCode(200).extract().path("title")));
         } finally {
             rename(5, before);
+        }
+    }
+
+    @Test
+    void requestsArrivingTogetherForAPageNotKeptReadItOnce() throws Exception {
+        String path = "/films?category=Comedy&sort=title&page=2"; // asked for nowhere else in this class
+        int together = 8;
+        ExecutorService clients = Executors.newFixedThreadPool(together);
+        try {
+            CyclicBarrier start = new CyclicBarrier(together);
+            List<Future<Response>> answers = new ArrayList<>();
+            for (int i = 0; i < together; i++) {
+                answers.add(clients.submit(() -> {
+                    start.await();
+                    return given().get(path).then().statusCode(200).extract().response();
+                }));
+            }
+            long rendered = 0;
+            for (Future<Response> answer : answers) {
+                rendered += answer.get(30, TimeUnit.SECONDS).header("X-Served-By") != null ? 1 : 0;
+            }
+            // without the claim, requests that missed together each rendered (and read) the page
+            assertEquals(1, rendered, together + " requests at once: one rendered the page, the others sent its answer");
+        } finally {
+            clients.shutdownNow();
         }
     }
 
