@@ -2,6 +2,10 @@ package org.pagila.store.cluster;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.HeuristicMixedException;
+import jakarta.transaction.HeuristicRollbackException;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.SystemException;
 import java.sql.SQLException;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -31,6 +35,13 @@ public class PrimaryWrites {
                 try {
                     return write.get();
                 } catch (RuntimeException e) {
+                    if (failedAtCommit(e)) {
+                        // asked to commit, the primary may have done so before it failed: say so, never a 500
+                        if (isPrimaryUnavailable(e)) {
+                            cluster.primaryLost();
+                        }
+                        throw new WriteOutcomeUnknown();
+                    }
                     if (isPrimaryUnavailable(e)) {
                         throw new PrimaryUnavailableException("The primary is unavailable: " + e.getMessage(), e);
                     }
@@ -45,6 +56,21 @@ public class PrimaryWrites {
         }
     }
 
+
+    /**
+     * The transaction manager could not complete the commit (a @Transactional method rethrows its checked
+     * RollbackException or Heuristic*Exception wrapped by Arc, as the method does not declare them): seen when the
+     * Patroni leader crashed under a rental. Whether the primary made the commit durable first is unknown here.
+     */
+    static boolean failedAtCommit(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RollbackException || t instanceof HeuristicMixedException
+                    || t instanceof HeuristicRollbackException || t instanceof SystemException) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * Connection failures (SQLSTATE class 08), a server shutting down (57P01..57P03), a demoted primary refusing

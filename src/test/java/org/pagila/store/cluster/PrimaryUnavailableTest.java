@@ -3,6 +3,11 @@ package org.pagila.store.cluster;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.arc.ArcUndeclaredThrowableException;
+import jakarta.transaction.HeuristicMixedException;
+import jakarta.transaction.HeuristicRollbackException;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.SystemException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
@@ -38,6 +43,17 @@ class PrimaryUnavailableTest {
     void aWriteConnectionRefusedByTheFenceMeansNoPrimary() {
         assertTrue(PrimaryWrites.isPrimaryUnavailable(new SQLException("Exception during pool initialization: RuntimeException",
                 new WriteFence.FencedNodeException("primary"))));
+    }
+
+    @Test
+    void aCommitTheTransactionManagerCouldNotCompleteIsOneWhoseOutcomeIsUnknown() {
+        // how a @Transactional method reports it: Arc wraps the checked exception its method does not declare
+        assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new RollbackException("ARJUNA016053"))));
+        assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new HeuristicMixedException())));
+        assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new HeuristicRollbackException())));
+        assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new SystemException("commit"))));
+        assertFalse(PrimaryWrites.failedAtCommit(wrapped(new SQLException("I/O error", "08006"))), "before the commit: no primary");
+        assertFalse(PrimaryWrites.failedAtCommit(wrapped(new SQLException("duplicate key", "23505"))));
     }
 
     @Test

@@ -3,8 +3,10 @@ package org.pagila.store.ha;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.pagila.cluster.ha.PatroniCluster;
@@ -21,6 +23,7 @@ final class RentalStream implements AutoCloseable {
     private final PatroniCluster cluster;
     private final Queue<Integer> copies;
     private final List<Ack> acks = Collections.synchronizedList(new ArrayList<>());
+    private final Map<Integer, Integer> refusals = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
@@ -39,10 +42,12 @@ final class RentalStream implements AutoCloseable {
         while (running.get() && (copy = copies.poll()) != null) {
             long sent = System.nanoTime();
             try {
-                if (HaTestSupport.rent(cluster, copy).statusCode() == 201) {
+                int status = HaTestSupport.rent(cluster, copy).statusCode();
+                if (status == 201) {
                     acks.add(new Ack(sent, System.nanoTime(), copy));
                     continue;
                 }
+                refusals.merge(status, 1, Integer::sum);
             } catch (RuntimeException e) {
                 // a cut connection is no acknowledgement
             }
@@ -59,6 +64,11 @@ final class RentalStream implements AutoCloseable {
         synchronized (acks) {
             return List.copyOf(acks);
         }
+    }
+
+    /** How many times each status other than 201 answered a rental (503 while read-only or the outcome unknown). */
+    Map<Integer, Integer> refusals() {
+        return Map.copyOf(refusals);
     }
 
     int count() {
