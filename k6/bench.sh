@@ -266,13 +266,15 @@ lag="$out/lag.txt"
 # One psql session that runs the query every 0.2 s (\watch): a new psql process and login per sample took about a fifth
 # of the rental figure it sampled beside (4 clients: 206 and 237 rentals/s with it, 270 to 296 with this one), and
 # managed 2.5 samples a second.
-PGPASSWORD="$(secret postgres.password)" "$pg_tools/psql" -X -At -h "${primary%:*}" -p "${primary#*:}" -U postgres -d pagila \
+PGCONNECT_TIMEOUT=5 PGPASSWORD="$(secret postgres.password)" "$pg_tools/psql" -X -At -h "${primary%:*}" -p "${primary#*:}" -U postgres -d pagila \
   <<< "SELECT coalesce(extract(epoch FROM max(replay_lag)) * 1000, 0) FROM pg_stat_replication \\watch 0.2" >> "$lag" 2>/dev/null &
 lag_sampler=$!
 samplers+=("$lag_sampler")
 line=$(rentals "$duration" | grep '^RESULT ' | sed 's/^RESULT //')
 kill -INT "$lag_sampler" 2>/dev/null || true   # psql ends its \watch on an interrupt, with a blank line
 wait "$lag_sampler" 2>/dev/null || true
+running=(); for pid in "${samplers[@]}"; do [ "$pid" = "$lag_sampler" ] || running+=("$pid"); done
+samplers=("${running[@]}")   # reaped: the exit trap must not signal a pid the system may have reused
 record "$line"
 record "{\"label\":\"lag\",\"samples_ms\":[$(grep -E '^[0-9.]+$' "$lag" | paste -sd,)]}"
 echo "  $line"

@@ -8,8 +8,9 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.Immutable;
 
 /**
- * How often a film has been rented: one row per film in the materialized view film_popularity (V40), refreshed on
- * the primary on a schedule, so sorting by popularity never counts the rental history per request.
+ * How often a film has been rented: one row per film in film_popularity, kept on the primary on a schedule by
+ * draining the rentals added, moved or deleted since the last time (V52; a materialized view recounting everything
+ * before, V40), so sorting by popularity never counts the rental history per request, and keeping it never does.
  */
 @Entity
 @Immutable

@@ -15,7 +15,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 /**
  * SmallRye Fault Tolerance around every write: bounded in time, a circuit breaker that stops hammering a
  * primary that keeps failing, and a fallback that answers read-only. Business refusals (404, 409) pass
- * straight through and do not count as failures.
+ * straight through and do not count as failures. A commit that failed (PrimaryWrites: WriteOutcomeUnknown) counts
+ * as one but passes the fallback: its answer says the outcome is unknown, not that the store is read-only.
  *
  * Asynchronous on purpose: a frozen primary blocks JDBC in socket reads that no interrupt can cut short, so
  * only a write running on its own thread lets the timeout answer the request on time (the stuck thread fails
@@ -30,7 +31,7 @@ public class GuardedWrite {
     @Asynchronous
     @Timeout(value = 4000)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 1000,
-            failOn = {PrimaryUnavailableException.class, TimeoutException.class})
+            failOn = {PrimaryUnavailableException.class, TimeoutException.class, WriteOutcomeUnknown.class})
     @Fallback(fallbackMethod = "readOnly",
             applyOn = {PrimaryUnavailableException.class, TimeoutException.class, CircuitBreakerOpenException.class})
     public CompletionStage<Object> call(Supplier<?> write) {

@@ -3,7 +3,6 @@ package org.pagila.store.cluster;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.HeuristicMixedException;
-import jakarta.transaction.HeuristicRollbackException;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.SystemException;
 import java.sql.SQLException;
@@ -59,17 +58,24 @@ public class PrimaryWrites {
 
     /**
      * The transaction manager could not complete the commit (a @Transactional method rethrows its checked
-     * RollbackException or Heuristic*Exception wrapped by Arc, as the method does not declare them): seen when the
-     * Patroni leader crashed under a rental. Whether the primary made the commit durable first is unknown here.
+     * RollbackException or HeuristicMixedException wrapped by Arc, as the method does not declare them): seen when the
+     * Patroni leader crashed under a rental. Whether the primary made the commit durable first is unknown here. Not
+     * unknown: a rollback the server itself reported (a SQLSTATE other than a lost connection or a shutdown in the
+     * chain), and a SystemException that is not about the primary (it may come from begin or rollback, not commit).
      */
     static boolean failedAtCommit(Throwable failure) {
+        boolean commitFailed = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof RollbackException || t instanceof HeuristicMixedException
-                    || t instanceof HeuristicRollbackException || t instanceof SystemException) {
-                return true;
+            if (t instanceof RollbackException || t instanceof HeuristicMixedException) {
+                commitFailed = true;
+            } else if (t instanceof SystemException) {
+                commitFailed = isPrimaryUnavailable(failure);
+            } else if (t instanceof SQLException sql && sql.getSQLState() != null && !sql.getSQLState().startsWith("08")
+                    && !sql.getSQLState().startsWith("57P")) {
+                return false;
             }
         }
-        return false;
+        return commitFailed;
     }
 
     /**

@@ -155,7 +155,7 @@ public class PageCache {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (page == null) {
+        if (page == null && rendering.isDone()) {
             pages.asMap().remove(key, rendering); // so that the next request claims the page afresh
         }
         return page;

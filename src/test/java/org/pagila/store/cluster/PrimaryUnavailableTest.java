@@ -50,8 +50,21 @@ class PrimaryUnavailableTest {
         // how a @Transactional method reports it: Arc wraps the checked exception its method does not declare
         assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new RollbackException("ARJUNA016053"))));
         assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new HeuristicMixedException())));
-        assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new HeuristicRollbackException())));
-        assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new SystemException("commit"))));
+        assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(
+                (RollbackException) new RollbackException("commit").initCause(new SQLException("I/O error", "08006")))));
+        assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(
+                (SystemException) new SystemException("commit").initCause(new SQLException("I/O error", "08006")))));
+    }
+
+    @Test
+    void aRollbackThatIsKnownIsNotAnUnknownOutcome() {
+        // everything rolled back, by definition
+        assertFalse(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new HeuristicRollbackException())));
+        // the server refused the commit itself (a deferred constraint, a serialization failure): rolled back
+        assertFalse(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(
+                (RollbackException) new RollbackException("commit").initCause(new SQLException("deferred check", "23505")))));
+        // a SystemException not about the primary may come from begin or rollback: no commit was attempted
+        assertFalse(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(new SystemException("begin"))));
         assertFalse(PrimaryWrites.failedAtCommit(wrapped(new SQLException("I/O error", "08006"))), "before the commit: no primary");
         assertFalse(PrimaryWrites.failedAtCommit(wrapped(new SQLException("duplicate key", "23505"))));
     }

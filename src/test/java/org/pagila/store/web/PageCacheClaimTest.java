@@ -1,5 +1,6 @@
 package org.pagila.store.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,12 +35,19 @@ class PageCacheClaimTest {
         return CompletableFuture.supplyAsync(() -> cache.find(key));
     }
 
+    /** Another request for the claimed page, returned once it is blocked on the claim (its get() is a dependent). */
+    private static CompletableFuture<PageCache.Lookup> waitingFor(PageCache.Claim claim, PageCache cache) {
+        int before = claim.promise().getNumberOfDependents();
+        CompletableFuture<PageCache.Lookup> waiting = askMeanwhile(cache, claim.key());
+        await().atMost(Duration.ofSeconds(5)).until(() -> claim.promise().getNumberOfDependents() > before);
+        return waiting;
+    }
+
     @Test
     void theFirstRequestClaimsThePageAndTheOthersGetItsAnswer() throws Exception {
         PageCache cache = cache(Duration.ofSeconds(1));
         PageCache.Claim claim = cache.find("/films").claim().orElseThrow();
-        CompletableFuture<PageCache.Lookup> waiting = askMeanwhile(cache, "/films");
-        Thread.sleep(100);
+        CompletableFuture<PageCache.Lookup> waiting = waitingFor(claim, cache);
         assertFalse(waiting.isDone(), "waits for the rendering instead of rendering the page too");
 
         claim.keep(PAGE, MediaType.TEXT_HTML_TYPE, "\"e1\"");
@@ -53,8 +61,7 @@ class PageCacheClaimTest {
     void anAnswerNotForKeepingSendsTheWaitingRequestsToRenderTheirOwn() throws Exception {
         PageCache cache = cache(Duration.ofSeconds(1));
         PageCache.Claim claim = cache.find("/films/99999").claim().orElseThrow();
-        CompletableFuture<PageCache.Lookup> waiting = askMeanwhile(cache, "/films/99999");
-        Thread.sleep(100);
+        CompletableFuture<PageCache.Lookup> waiting = waitingFor(claim, cache);
         claim.pass();
         PageCache.Lookup got = waiting.get(1, TimeUnit.SECONDS);
         assertTrue(got.kept().isEmpty() && got.claim().isEmpty(), "renders its own answer and keeps nothing");
@@ -64,21 +71,21 @@ class PageCacheClaimTest {
     @Test
     void aClaimThatNeverReportsBackHoldsThePageOnlyForTheWait() throws Exception {
         PageCache cache = cache(Duration.ofSeconds(1));
-        cache.waitForRender = Duration.ofMillis(200);
-        cache.find("/films").claim().orElseThrow(); // never settled
-        PageCache.Lookup got = askMeanwhile(cache, "/films").get(2, TimeUnit.SECONDS);
+        cache.waitForRender = Duration.ofSeconds(1);
+        PageCache.Claim neverSettled = cache.find("/films").claim().orElseThrow();
+        PageCache.Lookup got = waitingFor(neverSettled, cache).get(5, TimeUnit.SECONDS);
         assertTrue(got.kept().isEmpty() && got.claim().isEmpty(), "after the wait it renders its own");
         assertTrue(cache.find("/films").claim().isPresent(), "and the stuck claim no longer holds the page");
     }
 
     @Test
     void aKeptPageExpiresAfterItsTimeCountedFromTheRendering() throws Exception {
-        PageCache cache = cache(Duration.ofMillis(300));
+        PageCache cache = cache(Duration.ofSeconds(1));
         PageCache.Claim claim = cache.find("/").claim().orElseThrow();
-        Thread.sleep(400); // a slow rendering: its copy's time starts when it is kept, not when it was claimed
+        Thread.sleep(1200); // a slow rendering: its copy's time starts when it is kept, not when it was claimed
         claim.keep(PAGE, MediaType.TEXT_HTML_TYPE, "\"e2\"");
         assertTrue(cache.find("/").kept().isPresent());
-        Thread.sleep(400);
+        Thread.sleep(1200);
         assertTrue(cache.find("/").claim().isPresent(), "expired: the next request renders it again");
     }
 
