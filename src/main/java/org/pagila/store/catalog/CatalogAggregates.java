@@ -16,8 +16,9 @@ import org.pagila.store.cluster.ClusterState;
 /**
  * Keeps the catalog's aggregates (film_popularity, a table kept from the rentals' tally, V52, and storefront_shelf, a
  * materialized view, V40) fresh: every pagila.catalog.aggregates-refresh the primary updates them as their owner and
- * replication carries the result to the standbys that serve the catalog. Skipped while no primary takes writes (the standbys keep the last counts).
- * The first run waits one interval: at start the embedded cluster may still be coming up.
+ * replication carries the result to the standbys that serve the catalog. Skipped while no primary takes writes (the
+ * standbys keep the last counts). The first run waits one interval: at start the embedded cluster may still be coming
+ * up.
  */
 @ApplicationScoped
 public class CatalogAggregates {

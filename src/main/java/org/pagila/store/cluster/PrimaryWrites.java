@@ -69,7 +69,7 @@ public class PrimaryWrites {
             if (t instanceof RollbackException || t instanceof HeuristicMixedException) {
                 commitFailed = true;
             } else if (t instanceof SystemException) {
-                commitFailed = isPrimaryUnavailable(failure);
+                commitFailed = commitFailed || isPrimaryUnavailable(failure);
             } else if (t instanceof SQLException sql && sql.getSQLState() != null && !sql.getSQLState().startsWith("08")
                     && !sql.getSQLState().startsWith("57P")) {
                 return false;

@@ -98,8 +98,8 @@ public class HttpCaching {
                 response.setEntity(body, response.getEntityAnnotations(), response.getMediaType());
             }
         } finally {
-            if (claim != null && !claim.promise().isDone()) {
-                claim.pass(); // whatever this answer was, the requests waiting for it must not wait longer
+            if (claim != null) {
+                claim.pass(); // whatever this answer was, the waiting requests go on (after keep: nothing to do)
             }
         }
     }

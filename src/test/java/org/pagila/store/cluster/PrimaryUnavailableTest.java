@@ -54,6 +54,9 @@ class PrimaryUnavailableTest {
                 (RollbackException) new RollbackException("commit").initCause(new SQLException("I/O error", "08006")))));
         assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(
                 (SystemException) new SystemException("commit").initCause(new SQLException("I/O error", "08006")))));
+        // the transaction manager's own failure behind the rollback does not make the commit's outcome known
+        assertTrue(PrimaryWrites.failedAtCommit(new ArcUndeclaredThrowableException(
+                (RollbackException) new RollbackException("commit").initCause(new SystemException("resource")))));
     }
 
     @Test
