@@ -12,7 +12,7 @@
 #   6. the store's resident memory under load.
 # It writes target/bench/report.md, target/bench/*.svg and the raw target/bench/results.jsonl.
 #
-#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 14 min)
+#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 20 min)
 #   DURATION=500ms WARMUP=250ms GROW=2 k6/bench.sh   # the short run CI does (BenchmarkIT)
 # Settings (environment): DURATION (10s; whole seconds, or milliseconds such as 500ms), WARMUP (10s per route and store;
 #   0: none), RENTAL_WARMUP (15 times WARMUP of the rental load before it is measured), CONNECTIONS (16),
@@ -163,11 +163,18 @@ wrk_for() { # wrk_for DURATION WRK_ARGS...: wrk takes whole seconds; a shorter r
   else timeout --preserve-status -s INT "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" wrk -d"$((ms / 1000 + 5))s" "$@"; fi
 }
 
-run_wrk() { # run_wrk LABEL PORT ROUTE [DURATION]: one wrk run, its RESULT line recorded, its SHOW line printed
+wrk_route() { # wrk_route LABEL PORT ROUTE DURATION: bench.lua's load on one route; prints wrk's report
   # {ID} in a route walks actor ids (1..200), {id} film ids (1..1000); bench.lua knows only {id} and ID_MAX
-  local output r="${3/'{ID}'/'{id}'}" idmax=1000
+  local r="${3/'{ID}'/'{id}'}" idmax=1000
   [ "$r" != "$3" ] && idmax=200
-  output=$(LABEL="$1" ROUTE="$r" ID_MAX=$idmax wrk_for "${4:-$duration}" --timeout 10s -t"$threads" -c"$connections" -s "$here/bench.lua" "http://127.0.0.1:$2")
+  LABEL="$1" ROUTE="$r" ID_MAX=$idmax wrk_for "$4" --timeout 10s -t"$threads" -c"$connections" -s "$here/bench.lua" "http://127.0.0.1:$2"
+}
+settle() { # settle PORT ROUTE DURATION: the route's load, nothing recorded
+  wrk_route settle "$1" "$2" "$3" > /dev/null
+}
+run_wrk() { # run_wrk LABEL PORT ROUTE [DURATION]: one wrk run, its RESULT line recorded, its SHOW line printed
+  local output
+  output=$(wrk_route "$1" "$2" "$3" "${4:-$duration}")
   record "$(grep '^RESULT ' <<< "$output" | sed 's/^RESULT //')"
   grep '^SHOW ' <<< "$output" | sed 's/^SHOW /  /'
 }
@@ -247,8 +254,13 @@ say "catalog routes: standby routing and primary-only, interleaved A-B-B-A (halv
 # Each route runs routing, primary-only, primary-only, routing for half the duration each: a machine whose load drifts
 # during a route's measurement (other work, a materialized-view refresh, pool connections renewed) weighs on both
 # stores alike, so the ratio compares the stores and not the moments they were measured at.
+# Before each route's four halves, both stores run it for a half unmeasured (primary-only, then routing). Without it
+# a route's first half was the slowest of its four in 9 of 12 routes of a full run (f44544e: `/categories` 1,679 req/s,
+# then 2,292, 2,293 and 2,592), and the A-B-B-A order gives that first half to standby routing every time.
 half="$(as_duration $((ms / 2)))"
 for route in "${routes[@]}"; do
+  settle "$primary_only_port" "$route" "$half"
+  settle "$port" "$route" "$half"
   run_wrk routing "$port" "$route" "$half"
   run_wrk primary-only "$primary_only_port" "$route" "$half"
   run_wrk primary-only "$primary_only_port" "$route" "$half"
@@ -257,6 +269,7 @@ done
 
 say "catalog routes as customers get them: the store as shipped, page cache on (${duration} each)"
 for route in "${routes[@]}"; do
+  settle "$served_port" "$route" "$half"
   run_wrk served "$served_port" "$route"
 done
 

@@ -116,6 +116,31 @@ final class KvmSandbox {
         return rss;
     }
 
+    /** What a failed apply leaves to read on the VMs before they are destroyed: the server's state, log and sockets. */
+    String postgresLogs() {
+        StringBuilder out = new StringBuilder();
+        for (KvmConfig.Node node : config().vms()) {
+            out.append("\n---- PostgreSQL on ").append(node.name()).append('\n').append(admin(node.name(), "sh", "-c",
+                    "pg_lsclusters; ss -ltn; tail -n 30 /var/log/postgresql/postgresql-*-main.log").output());
+        }
+        return out.toString();
+    }
+
+    String consoles() {
+        StringBuilder out = new StringBuilder();
+        for (KvmConfig.Node node : config().vms()) {
+            Path log = config().workDir().resolve(config().domainName(node) + "-console.log");
+            try {
+                List<String> lines = Files.readAllLines(log);
+                out.append("\n---- ").append(log).append(" (last lines)\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
+            } catch (IOException e) {
+                out.append("\n(no console log ").append(log).append(")");
+            }
+        }
+        return out.toString();
+    }
+
     private SshTransport ssh(String node) {
         return new SshTransport(config.vmUser(), config.node(node).address(), config.workDir().resolve("id_ed25519"), "postgres");
     }

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.pagila.cluster.kvm.KvmTimings.seconds;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -37,9 +36,8 @@ class KvmTopologyIT {
     private static final int BLOCK = TestPorts.blockOr(24000);
     private static final Path ROOT = Path.of("/var/tmp/pagila-kvm-it-" + BLOCK);
     private static final Path CACHE = Path.of(Optional.ofNullable(System.getenv("PAGILA_KVM_IMAGE_CACHE")).orElse("/var/cache/pagila-kvm"));
-    private static final Pattern BOOT = Pattern.compile("(primary|node\\d) is up: SSH (\\d+) s after its start, cloud-init done (\\d+) s");
 
-    private final Map<String, String> measured = new LinkedHashMap<>();
+    private final KvmTimings measured = new KvmTimings();
     /** The backup issue's steps, run on the same VMs to spare a second boot: kept apart in the report. */
     private Duration backupSteps = Duration.ZERO;
 
@@ -74,8 +72,8 @@ class KvmTopologyIT {
 
             Instant applyStart = Instant.now();
             Shell.Result apply = vms.kvm(1800, "apply");
-            recordBootTimes(apply.output());
-            assertEquals(0, apply.exitCode(), "kvm apply failed:\n" + apply.output() + consoles(vms) + postgresOnVms(vms));
+            measured.recordBootTimes(apply.output());
+            assertEquals(0, apply.exitCode(), "kvm apply failed:\n" + apply.output() + vms.consoles() + vms.postgresLogs());
             measured.put("apply end to end (boot 4 VMs, PostgreSQL, Pagila, 3 clones)", seconds(Duration.between(applyStart, Instant.now())));
             vms.qemuRssMib().forEach((domain, mib) -> measured.put("memory " + domain + " (qemu RSS)", mib + " MiB"));
 
@@ -182,7 +180,7 @@ class KvmTopologyIT {
             Duration whole = Duration.between(testStart, Instant.now());
             measured.put("whole test", seconds(whole));
             measured.put("whole test without the backup steps (backup, backups, restore)", seconds(whole.minus(backupSteps)));
-            report();
+            measured.report();
             if (ours) {
                 deleteTree(ROOT);
             }
@@ -280,53 +278,6 @@ class KvmTopologyIT {
         }
     }
 
-    private void recordBootTimes(String applyOutput) {
-        Matcher m = BOOT.matcher(applyOutput);
-        int last = 0;
-        while (m.find()) {
-            measured.put("boot " + m.group(1) + ": to SSH / cloud-init done", m.group(2) + " s / " + m.group(3) + " s");
-            last = Math.max(last, Integer.parseInt(m.group(3)));
-        }
-        measured.put("boot all 4 VMs (started together, last one done)", last + " s");
-    }
-
-    /** What a failed apply leaves to read on the VMs before they are destroyed: the server's state, log and sockets. */
-    private static String postgresOnVms(KvmSandbox vms) {
-        StringBuilder out = new StringBuilder();
-        for (KvmConfig.Node node : vms.config().vms()) {
-            out.append("\n---- PostgreSQL on ").append(node.name()).append('\n').append(vms.admin(node.name(), "sh", "-c",
-                    "pg_lsclusters; ss -ltn; tail -n 30 /var/log/postgresql/postgresql-*-main.log").output());
-        }
-        return out.toString();
-    }
-
-    private static String consoles(KvmSandbox vms) {
-        StringBuilder out = new StringBuilder();
-        for (KvmConfig.Node node : vms.config().vms()) {
-            Path log = vms.config().workDir().resolve(vms.config().domainName(node) + "-console.log");
-            try {
-                List<String> lines = Files.readAllLines(log);
-                out.append("\n---- ").append(log).append(" (last lines)\n")
-                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
-            } catch (IOException e) {
-                out.append("\n(no console log ").append(log).append(")");
-            }
-        }
-        return out.toString();
-    }
-
-    private void report() {
-        StringBuilder out = new StringBuilder("\n[kvm] measured (2 shared cores; timings vary with the machine's load):\n");
-        measured.forEach((what, value) -> out.append(String.format(Locale.ROOT, "[kvm]   %-62s %s%n", what, value)));
-        System.out.println(out);
-        try {
-            Files.createDirectories(Path.of("target"));
-            Files.writeString(Path.of("target/kvm-measured.txt"), out.toString());
-        } catch (IOException e) {
-            // the printed report stands
-        }
-    }
-
     private static int storePort() {
         return BLOCK + 980;
     }
@@ -352,10 +303,6 @@ class KvmTopologyIT {
             fail("no match for " + regex + " in:\n" + text);
         }
         return m.group(1);
-    }
-
-    private static String seconds(Duration d) {
-        return String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
     }
 
     private static void deleteTree(Path root) throws IOException {

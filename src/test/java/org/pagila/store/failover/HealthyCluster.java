@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.store.cluster.TestCluster;
@@ -15,9 +17,13 @@ import org.pagila.store.cluster.TestCluster;
  * Brings the failover cluster back to one primary and three standbys streaming from it, whatever an earlier test
  * left behind (a killed, frozen or second primary), so every failover test starts from the same state on its own.
  * Which node is the primary is whatever the repair leaves: tests ask, never assume "primary".
+ * As an extension it repairs after each test too, so the last test leaves no killed node behind for the cluster's
+ * removal at the end.
  */
-public final class HealthyCluster {
-    private HealthyCluster() {
+public final class HealthyCluster implements AfterEachCallback {
+    @Override
+    public void afterEach(ExtensionContext context) {
+        ensure();
     }
 
     /** Returns the primary's name once the store, too, writes to it. */

@@ -60,8 +60,7 @@ public final class Rejoin {
      * (it takes the target's timeline from its last restartpoint, then looks for the fork in the old timeline's WAL).
      */
     private void rewind(Node node, Node primary) {
-        node.transport().writeFile(node.layout().dataDir() + "/standby.signal", "");
-        node.transport().writeFile(node.layout().dataDir() + "/postgresql.auto.conf", "");
+        markStandby(node, ""); // no upstream
         control.startUnguarded(node);
         control.stop(node);
         // pg_rewind 15 takes the source's timeline from its last checkpoint. Promotion only requests one, spread
@@ -75,7 +74,7 @@ public final class Rejoin {
         String output = node.transport().run(List.of(node.layout().program("pg_rewind"), "--target-pgdata=" + node.layout().dataDir(),
                 "--source-server=" + ServerConfig.rewindSource(primary)), node.layout().clientEnv());
         progress.detail("pg_rewind " + node.name() + " from " + primary.name() + ": " + output.lines().reduce((a, b) -> b).orElse("done"));
-        configureAsStandby(node, primary);
+        markStandby(node, ServerConfig.standbySettings(node, primary));
     }
 
     /** pg_rewind's own words ("pg_rewind: error: ..."), without the first line, which only repeats the command. */
@@ -83,9 +82,9 @@ public final class Rejoin {
         return String.join("; ", message.lines().skip(1).filter(l -> !l.isBlank()).map(String::strip).toList());
     }
 
-    private void configureAsStandby(Node node, Node primary) {
+    /** The node starts as a standby, with these settings (its upstream, or none) in postgresql.auto.conf. */
+    private static void markStandby(Node node, String autoConf) {
         node.transport().writeFile(node.layout().dataDir() + "/standby.signal", "");
-        node.transport().writeFile(node.layout().dataDir() + "/postgresql.auto.conf",
-                ServerConfig.standbySettings(node, primary));
+        node.transport().writeFile(node.layout().dataDir() + "/postgresql.auto.conf", autoConf);
     }
 }
