@@ -12,7 +12,7 @@
 #   6. the store's resident memory under load.
 # It writes target/bench/report.md, target/bench/*.svg and the raw target/bench/results.jsonl.
 #
-#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 20 min)
+#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 21 min)
 #   DURATION=500ms WARMUP=250ms GROW=2 k6/bench.sh   # the short run CI does (BenchmarkIT)
 # Settings (environment): DURATION (10s; whole seconds, or milliseconds such as 500ms), WARMUP (10s per route and store;
 #   0: none), RENTAL_WARMUP (15 times WARMUP of the rental load before it is measured), CONNECTIONS (16),

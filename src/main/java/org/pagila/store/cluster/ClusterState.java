@@ -228,7 +228,9 @@ public class ClusterState {
         avoid(stale);
         avoid(nodes.stream().filter(n -> !n.isUp()).map(NodeStatus::name).toList());
         welcomeServingStandbys(nodes, stale);
-        if (rolesChanged || !stale.equals(previous.staleStandbys()) || !decision.olderPrimaries().equals(previous.olderPrimaries())) {
+        // The first view too: the read pool's connections opened before it (min-size, at start) went to standbys
+        // chosen by PgJDBC at random; now the rotation can place them one standby after the other.
+        if (first || rolesChanged || !stale.equals(previous.staleStandbys()) || !decision.olderPrimaries().equals(previous.olderPrimaries())) {
             // A node that died, froze or became the primary keeps its pooled read connections otherwise; after the
             // tracker is told (above), so the new connections see every standby that serves again.
             readPool.flush(AgroalDataSource.FlushMode.GRACEFUL);

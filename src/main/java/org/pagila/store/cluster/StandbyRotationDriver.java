@@ -57,7 +57,11 @@ public class StandbyRotationDriver implements Driver {
             statement.execute(WARM_UP);
         } catch (SQLException failed) {
             if (!connection.isValid(1)) {
-                connection.close();
+                try {
+                    connection.close();
+                } catch (SQLException closing) {
+                    failed.addSuppressed(closing);
+                }
                 throw failed;
             }
         }

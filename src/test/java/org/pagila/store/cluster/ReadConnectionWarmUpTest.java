@@ -85,12 +85,13 @@ class ReadConnectionWarmUpTest {
 
     @Test
     void aConnectionLostDuringTheWarmUpIsClosedAndReported() throws SQLException {
-        Connection doomed = TestCluster.superuser("node1", "pagila");
-        long pid = count(doomed, "SELECT pg_backend_pid()");
-        try (Connection other = TestCluster.superuser("node1", "postgres"); Statement s = other.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(" + pid + ")");
+        try (Connection doomed = TestCluster.superuser("node1", "pagila")) { // closing it again does nothing
+            long pid = count(doomed, "SELECT pg_backend_pid()");
+            try (Connection other = TestCluster.superuser("node1", "postgres"); Statement s = other.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(" + pid + ")");
+            }
+            assertThrows(SQLException.class, () -> StandbyRotationDriver.warm(doomed));
+            assertTrue(doomed.isClosed(), "the broken connection is closed, not handed to the pool");
         }
-        assertThrows(SQLException.class, () -> StandbyRotationDriver.warm(doomed));
-        assertTrue(doomed.isClosed(), "the broken connection is closed, not handed to the pool");
     }
 }

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -35,6 +36,7 @@ import org.pagila.cluster.secrets.Secrets;
  * {@link BackupCluster#logins()}, so the store can take backups without the tooling's password file.
  */
 public final class BaseBackup {
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(10);
     private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final BackupCluster cluster;
@@ -80,6 +82,24 @@ public final class BaseBackup {
         }
     }
 
+    /** Bounded: a standby that replays slowly still gives a valid backup, from an older restartpoint (more WAL to replay). */
+    private void awaitReplayed(Connection standby, Node source, String lsn) throws SQLException {
+        long deadline = System.nanoTime() + REPLAY_WAIT.toNanos();
+        while (!"1".equals(Sql.one(standby, "SELECT (pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn)::int"))) {
+            if (System.nanoTime() > deadline) {
+                progress.detail(source.name() + " did not replay the primary's checkpoint within " + REPLAY_WAIT.toSeconds()
+                        + " s: the backup starts at an older restartpoint");
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterException("Interrupted while " + source.name() + " replayed the primary's checkpoint");
+            }
+        }
+    }
+
     private BackupInfo copy(Node source, NodeStatus.Role role, Node primary) {
         Secrets logins = cluster.logins();
         String id = newId();
@@ -91,8 +111,11 @@ public final class BaseBackup {
             long segmentSize = Long.parseLong(Sql.one(p, "SELECT pg_size_bytes(current_setting('wal_segment_size'))"));
             String version = Sql.one(s, "SHOW server_version");
             if (role == NodeStatus.Role.STANDBY) {
-                // a standby's backup starts at its last restartpoint: a fresh checkpoint on the primary keeps the WAL to replay short
+                // a standby's backup starts at its last restartpoint, which can only be at a checkpoint it has replayed:
+                // a fresh checkpoint on the primary, replayed before pg_backup_start, keeps the WAL to replay short and,
+                // after a promotion, starts the backup on the new timeline (without the wait it sometimes began on the old)
                 Sql.exec(p, "CHECKPOINT");
+                awaitReplayed(s, source, Sql.one(p, "SELECT pg_current_wal_lsn()::text"));
             }
             progress.step("copy " + source.name() + " (" + source.layout().dataDir() + ", " + source.transport().describe()
                     + ") with pg_backup_start / pg_backup_stop");
