@@ -70,12 +70,16 @@ public class PrimaryWrites {
                 commitFailed = true;
             } else if (t instanceof SystemException) {
                 commitFailed = commitFailed || isPrimaryUnavailable(failure);
-            } else if (t instanceof SQLException sql && sql.getSQLState() != null && !sql.getSQLState().startsWith("08")
-                    && !sql.getSQLState().startsWith("57P")) {
+            } else if (t instanceof SQLException sql && sql.getSQLState() != null && !lostOrShutDown(sql.getSQLState())) {
                 return false;
             }
         }
         return commitFailed;
+    }
+
+    /** SQLSTATE class 08 (the connection failed) or 57P (the server is shutting down or was shut down). */
+    private static boolean lostOrShutDown(String sqlState) {
+        return sqlState.startsWith("08") || sqlState.startsWith("57P");
     }
 
     /**
@@ -88,7 +92,7 @@ public class PrimaryWrites {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("25006"))) {
+                if (state != null && (lostOrShutDown(state) || state.equals("25006"))) {
                     return true;
                 }
                 if (sql.getMessage() != null && (sql.getMessage().contains("targetServerType")

@@ -49,8 +49,8 @@ public class StandbyRotationDriver implements Driver {
      * first film page took 6 ms against under 2 ms for the next, and far more on a busy machine. Read connections are
      * renewed every minute (max-lifetime), and these cold first reads were most of the film page's p99 in the benchmark
      * (README, Performance). Agroal opens connections in the background to keep min-size ready, so this runs off the
-     * request path. A failed read leaves a connection that still answers as it was (a first start opens the pool
-     * before the migrations created the view); one that broke meanwhile is closed and reported like a failed connect.
+     * request path. A failed read leaves a connection that still answers as it was (a database without the
+     * view: a cluster whose migrations have not run); one that broke meanwhile is closed and reported like a failed connect.
      */
     static void warm(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pagila.cluster.Await;
 import org.pagila.cluster.ClusterException;
 import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.engine.Node;
@@ -83,20 +84,12 @@ public final class BaseBackup {
     }
 
     /** Bounded: a standby that replays slowly still gives a valid backup, from an older restartpoint (more WAL to replay). */
-    private void awaitReplayed(Connection standby, Node source, String lsn) throws SQLException {
-        long deadline = System.nanoTime() + REPLAY_WAIT.toNanos();
-        while (!"1".equals(Sql.one(standby, "SELECT (pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn)::int"))) {
-            if (System.nanoTime() > deadline) {
-                progress.detail(source.name() + " did not replay the primary's checkpoint within " + REPLAY_WAIT.toSeconds()
-                        + " s: the backup starts at an older restartpoint");
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClusterException("Interrupted while " + source.name() + " replayed the primary's checkpoint");
-            }
+    private void awaitReplayed(Connection standby, Node source, String lsn) {
+        try {
+            Await.until(source.name() + " replayed the primary's checkpoint (" + lsn + ")", REPLAY_WAIT, Duration.ofMillis(100),
+                    () -> "1".equals(Sql.one(standby, "SELECT (pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn)::int")), () -> "");
+        } catch (ClusterException notYet) {
+            progress.detail(notYet.getMessage() + ": the backup starts at an older restartpoint");
         }
     }
 
