@@ -113,7 +113,7 @@ def standby_share(runs_):
 
 
 # ---- plots -----------------------------------------------------------------------------------------------------
-def bars(name, title, unit, groups, series, markers=()):
+def bars(name, title, unit, groups, series, markers=(), digits=None):
     """groups: [(label, [value per series])]; series: [(name, colour)]; markers: [(value, label)] as vertical lines."""
     width, left, bar_h, gap = 980, 300, 14, 10
     top = 50
@@ -133,7 +133,7 @@ def bars(name, title, unit, groups, series, markers=()):
         for value, (_, colour) in zip(values, series):
             if value is not None:
                 svg.append(f'<rect x="{left}" y="{y}" width="{max(1, value * scale):.1f}" height="{bar_h - 2}" fill="{colour}"/>')
-                svg.append(f'<text x="{left + value * scale + 4:.1f}" y="{y + bar_h - 4}">{fmt(value, 1 if value < 100 else 0)} {unit}</text>')
+                svg.append(f'<text x="{left + value * scale + 4:.1f}" y="{y + bar_h - 4}">{fmt(value, digits if digits is not None else 1 if value < 100 else 0)}{unit}</text>')
             y += bar_h
         y += gap
     for i, (value, label) in enumerate(markers):
@@ -146,30 +146,28 @@ def bars(name, title, unit, groups, series, markers=()):
 
 
 order = list(routing)
-bars("throughput.svg", "Requests/s per route: as shipped (page cache), and every request reading: standby routing vs primary-only "
-     "(dashed: the machine's limits)", "/s",
+bars("throughput.svg", "Requests/s per route, as shipped and with every request reading (dashed: the machine's limits)", " /s",
      [(r, [served[r]["rps"], routing[r]["rps"], primary_only.get(r, {}).get("rps")]) for r in order],
      [("as shipped, page cache 1 s", "#38a169"), ("standby routing, no cache", "#2b6cb0"), ("primary only, no cache", "#a0aec0")],
      [m for m in [(combined, f"combined limit {fmt(combined)}/s") if combined else None,
                   (pgbench["rps"], f"pgbench film page {fmt(pgbench['rps'])}/s") if pgbench else None] if m])
-bars("latency.svg", f"Latency per route, {machine.get('connections')} connections (ms): as shipped and every request reading", "ms",
+bars("latency.svg", f"Latency per route, {machine.get('connections')} connections (ms): as shipped and every request reading", " ms",
      [(r, [served[r]["p50"], served[r]["p99"], routing[r]["p50"], routing[r]["p99"]]) for r in order],
      [("p50 as shipped", "#9ae6b4"), ("p99 as shipped", "#276749"), ("p50 no cache", "#fbd38d"), ("p99 no cache", "#e53e3e")],
      [(50, "p99 target 50 ms")])
 spread = standby_share(runs("routing"))
 reads = sum(n for node, n in spread.items() if node != "none")
 nodes = sorted(n for n in spread if n != "none")
-bars("spread.svg", "Share of catalog reads per node, all routing runs (target: each standby 1/3 +-20%)", "%",
+bars("spread.svg", "Share of catalog reads per node, all routing runs (target: each standby 1/3 +-20%)", " %",
      [(n, [100 * spread[n] / reads if reads else 0]) for n in nodes], [("share of reads", "#2b6cb0")],
      [(100 / 3 * 0.8, "-20%"), (100 / 3 * 1.2, "+20%")])
 if budget_ratios:
-    bars("routing.svg", f"Standby routing / primary-only req/s per route: nodes sharing the cores, and each node on "
-         f"{budget.get('cpu')} of a core (dashed: 1.0x, the target)", "x",
+    bars("routing.svg", "Routing / primary-only, req/s per route (dashed: 1.0x, the target)", "x",
          [(r, [shared_ratios.get(r), budget_ratios.get(r)]) for r in order],
-         [("sharing the machine's cores", "#a0aec0"), (f"each node on {budget.get('cpu')} of a core", "#2b6cb0")],
-         [(1.0, "1.0x")])
+         [("nodes sharing the machine's cores", "#a0aec0"), (f"each node on {budget.get('cpu')} of a core", "#2b6cb0")],
+         [(1.0, "1.0x")], digits=2)
 x1 = {r: routing[r]["rps"] for r in routing} | grown_x1
-bars("growth.svg", f"Requests/s at history x1 and x{grow}", "/s",
+bars("growth.svg", f"Requests/s at history x1 and x{grow}", " /s",
      [(g["route"], [x1.get(g["route"]), g["rps"]]) for g in grown],
      [("history x1", "#2b6cb0"), (f"history x{grow}", "#dd6b20")])
 
