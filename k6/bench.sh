@@ -14,7 +14,7 @@
 #   6. the store's resident memory under load.
 # It writes target/bench/report.md, target/bench/*.svg and the raw target/bench/results.jsonl.
 #
-#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 21 min)
+#   k6/bench.sh                                  # 10 s per measurement, 16 connections, history x10 (about 25 min)
 #   DURATION=500ms WARMUP=250ms GROW=2 k6/bench.sh   # the short run CI does (BenchmarkIT)
 # Settings (environment): DURATION (10s; whole seconds, or milliseconds such as 500ms), WARMUP (10s per route and store;
 #   0: none), RENTAL_WARMUP (15 times WARMUP of the rental load before it is measured), CONNECTIONS (16),
@@ -79,9 +79,90 @@ sql() { # sql NODE_INDEX QUERY: one value, as the superuser
   PGPASSWORD="$(secret postgres.password)" "$pg_tools/psql" -X -At -h "${h%:*}" -p "${h#*:}" -U postgres -d pagila -c "$2"
 }
 
+# ---- Each node on a CPU budget of its own (cgroups) -------------------------------------------------------------------
+# On this one machine the four nodes share its cores: reading from three standbys gets no more CPU than reading from the
+# primary, so routing vs primary-only compares two equal amounts of CPU and the ratio is noise around 1 (README
+# "Benchmark"). Standby routing is for nodes on machines of their own. The budgeted comparison gives each PostgreSQL
+# node a cgroup with a CPU quota of NODE_CPU cores, by default a quarter of the machine's (0.5 here: the cores split
+# evenly among the four nodes): three standbys then have three budgets, the primary one. With 0.25 of a core routing
+# came out 2.8x to 7.5x primary-only in a short run: the budget, not the routing, was most of what it measured.
+node_cpu="$(python3 -c "import sys; v = float(sys.argv[1] or $(nproc) / 4); print(v if v > 0 else sys.exit(1))" "${NODE_CPU:-}" 2>/dev/null)" \
+  || fail "NODE_CPU is a number of cores above 0, such as 0.5, not '${NODE_CPU:-}'"
+cg_parent="" cg_version="" cg_why=""
+if [ -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ] && [ -w /sys/fs/cgroup/cpu/cgroup.procs ]; then
+  cg_parent=/sys/fs/cgroup/cpu cg_version=v1
+elif grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null && [ -w /sys/fs/cgroup/cgroup.procs ]; then
+  # left enabled afterwards: it only lets child groups have a CPU quota
+  if grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu 2>/dev/null > /sys/fs/cgroup/cgroup.subtree_control; then
+    cg_parent=/sys/fs/cgroup cg_version=v2
+  else cg_why="cgroup v2: the cpu controller cannot be enabled for child groups of /sys/fs/cgroup"; fi
+else cg_why="no writable cgroup cpu controller (cgroup v1 /sys/fs/cgroup/cpu or v2 /sys/fs/cgroup with cpu; run as root)"; fi
+node_names=(primary node1 node2 node3)
+declare -A cg_home=()   # each node's group before the budget, to go back to
+node_group() { echo "$cg_parent/pagila-$PAGILA_CLUSTER_NAME-$1"; }
+in_group() { # in_group PID GROUP: the process is in the group (v1: its cpu hierarchy line; v2: the unified one)
+  local path="${2#"$cg_parent"}"
+  if [ "$cg_version" = v1 ]; then grep -qE "^[0-9]+:([^:]*,)?cpu(,[^:]*)?:$path\$" "/proc/$1/cgroup" 2>/dev/null
+  else grep -qx "0::$path" "/proc/$1/cgroup" 2>/dev/null; fi
+}
+budget_on() { # each node's postmaster, then its processes, into a group with a quota; false when any is left out
+  local quota node cg pm p pids outside
+  quota=$(python3 -c "print(round($node_cpu * 10000))")
+  for node in "${node_names[@]}"; do
+    cg=$(node_group "$node")
+    mkdir -p "$cg" || return 1
+    # a 10 ms period: with the default 100 ms, a node out of quota stalled its queries for up to 75 ms at a time
+    if [ "$cg_version" = v1 ]; then echo 10000 > "$cg/cpu.cfs_period_us" && echo "$quota" > "$cg/cpu.cfs_quota_us" || return 1
+    else echo "$quota 10000" > "$cg/cpu.max" || return 1; fi
+    pm=$(head -1 "$home/$PAGILA_CLUSTER_NAME/$node/data/postmaster.pid") || return 1
+    if [ "$cg_version" = v1 ]; then cg_home[$node]=$(sed -nE 's/^[0-9]+:([^:]*,)?cpu(,[^:]*)?:(.*)$/\3/p' "/proc/$pm/cgroup")
+    else cg_home[$node]=$(sed -n 's/^0:://p' "/proc/$pm/cgroup"); fi
+    # the postmaster first: a backend it forks from then on starts in the group; then its children until none is
+    # outside (one forked between the listing and the move is caught by the next round)
+    echo "$pm" > "$cg/cgroup.procs" || return 1
+    for _ in 1 2 3 4 5; do
+      pids=$(pgrep -P "$pm") || true
+      outside=0
+      for p in $pids; do in_group "$p" "$cg" || { echo "$p" 2>/dev/null > "$cg/cgroup.procs"; outside=1; }; done
+      [ "$outside" = 0 ] && break
+    done
+    for p in "$pm" $pids; do kill -0 "$p" 2>/dev/null && ! in_group "$p" "$cg" && { echo "  $node: process $p stayed outside $cg" >&2; return 1; }; done
+  done
+  return 0
+}
+budget_record() { # each group's CPU accounting (cpu.stat), as a JSON object per node
+  local node first=1
+  printf '{'
+  for node in "${node_names[@]}"; do
+    [ -f "$(node_group "$node")/cpu.stat" ] || continue
+    [ "$first" = 1 ] || printf ','
+    first=0
+    printf '"%s":{"processes":%s,%s}' "$node" "$(wc -l < "$(node_group "$node")/cgroup.procs")" \
+      "$(awk '{printf "%s\"%s\":%s", (NR > 1 ? "," : ""), $1, $2}' "$(node_group "$node")/cpu.stat")"
+  done
+  printf '}'
+}
+budget_off() { # the quota lifted first (so nothing stays throttled if a move fails), every process back, the group
+  # removed; safe to repeat, and run at the start too (a killed run leaves its groups, and nodes still in them)
+  local node cg p back
+  [ -n "$cg_parent" ] || return 0
+  for node in "${node_names[@]}"; do
+    cg=$(node_group "$node")
+    [ -d "$cg" ] || continue
+    if [ "$cg_version" = v1 ]; then echo -1 > "$cg/cpu.cfs_quota_us" 2>/dev/null || true
+    else echo max > "$cg/cpu.max" 2>/dev/null || true; fi
+    back="$cg_parent${cg_home[$node]:-}"
+    [ -w "$back/cgroup.procs" ] || back="$cg_parent"
+    for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do echo "$p" 2>/dev/null > "$back/cgroup.procs" || true; done
+    rmdir "$cg" 2>/dev/null || echo "bench: could not remove $cg (its quota is lifted)" >&2
+  done
+}
+budget_off
+
 store_pids=()
 samplers=()
 cleanup() {
+  budget_off   # first: a second interrupt during the waits below must not leave the nodes throttled
   for pid in "${samplers[@]}" "${store_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   # the stores are not this shell's children (started in $(...)): wait for them by pid, so none outlives the run
@@ -89,7 +170,6 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null || true
   done
-  ! declare -F budget_off > /dev/null || budget_off
   if [ "${BENCH_DESTROY:-0}" = 1 ]; then "$root/cluster/pagila-cluster" destroy >/dev/null 2>&1 || true
   else "$root/cluster/pagila-cluster" down >/dev/null 2>&1 || true; fi
 }
@@ -180,46 +260,6 @@ run_wrk() { # run_wrk LABEL PORT ROUTE [DURATION]: one wrk run, its RESULT line 
   output=$(wrk_route "$1" "$2" "$3" "${4:-$duration}")
   record "$(grep '^RESULT ' <<< "$output" | sed 's/^RESULT //')"
   grep '^SHOW ' <<< "$output" | sed 's/^SHOW /  /'
-}
-
-# ---- Each node on a CPU budget of its own (cgroups) -------------------------------------------------------------------
-# On this one machine the four nodes share its cores: reading from three standbys gets no more CPU than reading from the
-# primary, so routing vs primary-only compares two equal amounts of CPU and the ratio is noise around 1 (README
-# "Benchmark"). Standby routing is for nodes on machines of their own. The budgeted comparison gives each PostgreSQL
-# node a cgroup with a CPU quota of NODE_CPU cores, by default a quarter of the machine's (0.5 here: the cores split
-# evenly among the four nodes): three standbys then have three budgets, the primary one. With 0.25 of a core the
-# primary-only store fell to a quarter or less of routing's figures (the budget, not the routing, was measured).
-node_cpu="${NODE_CPU:-$(python3 -c "print($(nproc) / 4)")}"
-cg_parent="" cg_version="" cg_why=""
-if [ -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ] && [ -w /sys/fs/cgroup/cpu/cgroup.procs ]; then
-  cg_parent=/sys/fs/cgroup/cpu cg_version=v1
-elif grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null && [ -w /sys/fs/cgroup/cgroup.procs ]; then
-  if grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu 2>/dev/null > /sys/fs/cgroup/cgroup.subtree_control; then
-    cg_parent=/sys/fs/cgroup cg_version=v2
-  else cg_why="cgroup v2: the cpu controller cannot be enabled for child groups of /sys/fs/cgroup"; fi
-else cg_why="no writable cgroup cpu controller (cgroup v1 /sys/fs/cgroup/cpu or v2 /sys/fs/cgroup with cpu; run as root)"; fi
-node_names=(primary node1 node2 node3)
-budget_on() { # every node's postmaster and its processes (new backends are forked into it) in a cgroup with a quota
-  local quota=$(python3 -c "print(round($node_cpu * 10000))") node cg pm p
-  for node in "${node_names[@]}"; do
-    cg="$cg_parent/pagila-$PAGILA_CLUSTER_NAME-$node"
-    mkdir -p "$cg" || return 1
-    # a 10 ms period: with the default 100 ms, a node out of quota stalled its queries for up to 75 ms at a time
-    if [ "$cg_version" = v1 ]; then echo 10000 > "$cg/cpu.cfs_period_us" && echo "$quota" > "$cg/cpu.cfs_quota_us" || return 1
-    else echo "$quota 10000" > "$cg/cpu.max" || return 1; fi
-    pm=$(head -1 "$home/$PAGILA_CLUSTER_NAME/$node/data/postmaster.pid") || return 1
-    for p in "$pm" $(pgrep -P "$pm"); do echo "$p" 2>/dev/null > "$cg/cgroup.procs" || true; done
-  done
-}
-budget_off() { # back to the parent group, each group removed; safe to repeat
-  local node cg p
-  [ -n "$cg_parent" ] || return 0
-  for node in "${node_names[@]}"; do
-    cg="$cg_parent/pagila-$PAGILA_CLUSTER_NAME-$node"
-    [ -d "$cg" ] || continue
-    for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do echo "$p" 2>/dev/null > "$cg_parent/cgroup.procs" || true; done
-    rmdir "$cg" 2>/dev/null || true
-  done
 }
 
 routes=("/" "/films" "/films?sort=popularity" "/films?category=Horror&sort=popularity" "/films/{id}" "/actors/{ID}"
@@ -331,6 +371,7 @@ else
     run_wrk primary-only-budget "$primary_only_port" "$route" "$half"
     run_wrk routing-budget "$port" "$route" "$half"
   done
+  record "{\"label\":\"node-throttling\",\"nodes\":$(budget_record)}"
   budget_off
 fi
 

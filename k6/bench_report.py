@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns k6/bench.sh's results.jsonl into report.md and four SVG plots (standard library only: the plots are plain
+"""Turns k6/bench.sh's results.jsonl into report.md and five SVG plots (standard library only: the plots are plain
 horizontal bars with their figures written on them, so nothing is hidden by a charting library's defaults)."""
 import json
 from bisect import bisect_right
@@ -227,10 +227,12 @@ if budget.get("cpu"):
         f"The table above compares two equal amounts of CPU: the four nodes share this machine's cores, so three standbys "
         f"have no more to give than the primary. Standby routing is for nodes on machines of their own. Here the same two "
         f"stores ran every route again with each PostgreSQL node in a cgroup of its own, its CPU quota "
-        f"{budget['cpu']} of a core (cgroup {budget.get('cgroup')}, 10 ms period; by default a quarter of the machine's "
+        f"{budget.get('cpu')} of a core (cgroup {budget.get('cgroup')}, 10 ms period; by default a quarter of the machine's "
         f"{machine.get('cores')} cores, as if they were split evenly among the four nodes): three standbys then have three such "
         f"budgets, the primary one. Interleaved routing, primary-only, primary-only, routing, half the duration each; "
-        f"the stores had run every route just before.", "",
+        f"the stores had run every route just before. Printed, not judged: three budgets against one could hardly "
+        f"lose, so this shows what routing buys where the nodes have machines of their own, and the routing target "
+        f"stays judged on the table above.", "",
         "| route | req/s routing | p50 | p95 | p99 (ms) | req/s primary-only | p99 (ms) | routing / primary-only | non-2xx | halves r/p/p/r |",
         "|---|---|---|---|---|---|---|---|---|---|"]
     for r in order:
@@ -240,6 +242,13 @@ if budget.get("cpu"):
         lines.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {fmt(b['rps'] if b else None)} | "
                      f"{fmt(b['p99'] if b else None, 1)} | {fmt(budget_ratios.get(r), 2)}x | {non_2xx(a) + (non_2xx(b) if b else 0)} | "
                      f"{halves(a, b)} |")
+    throttling = (one("node-throttling") or {}).get("nodes", {})
+    if throttling:
+        # primary: the primary-only store's reads; standbys: the routing store's. A node throttled in most of its
+        # periods had its budget as its limit.
+        lines += ["", "Each node's group over both stores' runs (`cpu.stat`): " + "; ".join(
+            f"{n} {t.get('processes')} processes, throttled in {t.get('nr_throttled', 0):,} of {t.get('nr_periods', 0):,} "
+            f"10 ms periods" for n, t in throttling.items()) + "."]
     lines += ["", "![routing](routing.svg)"]
 else:
     lines += [f"Not measured: {budget.get('unavailable', 'this run has no record of it')}."]
@@ -270,11 +279,14 @@ def target(what, measured, goal, met):
 lines += ["## Targets (printed, never asserted)", "", "| target | measured | goal | met |", "|---|---|---|---|"]
 # Throughput and latency are judged as customers get them (the store as shipped, page cache on); the figures with
 # every request reading the database are printed beside them.
+# Except the film page against the combined limit: the limit is that of reading the database, so the page is judged with
+# every request reading it (as shipped, most answers come from the page cache and read nothing).
 served_film = served.get("/films/{id}")
-if film and served_film and combined:
-    lines.append(target("film page vs combined limit", f"as shipped: {100 * served_film['rps'] / combined:.0f} % "
-                        f"({fmt(served_film['rps'])}/s); every request reading: {100 * film['rps'] / combined:.0f} % "
-                        f"({fmt(film['rps'])}/s)", ">= 50 %", served_film["rps"] >= combined / 2))
+if film and combined:
+    lines.append(target("film page vs combined limit", f"every request reading: {100 * film['rps'] / combined:.0f} % "
+                        f"({fmt(film['rps'])}/s); as shipped: {100 * served_film['rps'] / combined:.0f} % "
+                        f"({fmt(served_film['rps'])}/s)" if served_film else f"{100 * film['rps'] / combined:.0f} %",
+                        ">= 50 %", film["rps"] >= combined / 2))
 for route, goal in (("/films", 5000), ("/", 2000)):
     lines.append(target(f"`{route}` req/s", f"as shipped: {fmt(served[route]['rps'])}; every request reading: "
                         f"{fmt(routing[route]['rps'])}", f">= {goal:,}", served[route]["rps"] >= goal))
@@ -282,18 +294,18 @@ worst = max(order, key=lambda r: served[r]["p99"])
 slowest = max(order, key=lambda r: routing[r]["p99"])
 lines.append(target("p99 of every catalog route", f"as shipped: worst {served[worst]['p99']:.1f} ms (`{worst}`); every request "
                     f"reading: worst {routing[slowest]['p99']:.1f} ms (`{slowest}`)", "< 50 ms", served[worst]["p99"] < 50))
-# Judged with each node on its own CPU budget, what routing is for; the figure with the nodes sharing the cores is printed
-# beside it (on one machine it is noise around 1.0x). Without budgets the shared figure is all there is.
+# Judged as the issue measured it, the nodes sharing the machine's cores (on one machine, noise around 1.0x); the
+# budgeted comparison, which shows what routing is for, is printed beside it and not judged: with three budgets
+# against one it could hardly fail.
 if shared_ratios:
     low = min(shared_ratios, key=shared_ratios.get)
-    shared = f"nodes sharing the cores: lowest {shared_ratios[low]:.2f}x (`{low}`)"
     if budget_ratios:
         blow = min(budget_ratios, key=budget_ratios.get)
-        lines.append(target("routing / primary-only, every route", f"each node on {budget['cpu']} of a core: lowest "
-                            f"{budget_ratios[blow]:.2f}x (`{blow}`); {shared}", ">= 1.0x", budget_ratios[blow] >= 1.0))
+        beside = f"each node on {budget.get('cpu')} of a core: lowest {budget_ratios[blow]:.2f}x (`{blow}`)"
     else:
-        lines.append(target("routing / primary-only, every route", f"{shared}; with a CPU budget per node: not measured",
-                            ">= 1.0x", shared_ratios[low] >= 1.0))
+        beside = "with a CPU budget per node: not measured"
+    lines.append(target("routing / primary-only, every route", f"nodes sharing the cores: lowest {shared_ratios[low]:.2f}x "
+                        f"(`{low}`); {beside}", ">= 1.0x", shared_ratios[low] >= 1.0))
 if reads:
     shares = {n: spread[n] / reads for n in nodes if n.startswith("node")}
     lines.append(target("each standby's share of reads", ", ".join(f"{n} {100 * s:.1f} %" for n, s in shares.items()),

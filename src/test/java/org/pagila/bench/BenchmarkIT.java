@@ -84,6 +84,8 @@ class BenchmarkIT {
         boolean historyChecked = false;
         boolean workersCounted = false;
         boolean budgeted = false;
+        boolean budgetRecorded = false;
+        boolean throttlingRecorded = false;
         int growthBaselines = 0;
         long keptAnswers = 0;
         int maxWorkers = maxWorkerThreads();
@@ -113,8 +115,16 @@ class BenchmarkIT {
                 assertEquals("[\"200\"]", json.writeValueAsString(iterable(result.path("statuses").fieldNames())), line);
             }
             if (label.equals("node-budget")) { // the nodes' CPU budgets need a writable cgroup cpu controller (root)
+                budgetRecorded = true;
                 budgeted = result.has("cpu");
-                assertTrue(budgeted || !ci, "with CI=true the nodes get their CPU budgets: " + result);
+            }
+            if (label.equals("node-throttling")) { // each node's group held its processes, and they ran in it
+                for (String node : List.of("primary", "node1", "node2", "node3")) {
+                    JsonNode group = result.path("nodes").path(node);
+                    assertTrue(group.path("processes").asInt() >= 3 && group.path("nr_periods").asLong() > 0,
+                            node + "'s group: the postmaster and its processes, with CPU periods counted: " + result);
+                }
+                throttlingRecorded = true;
             }
             if (!List.of("routing", "primary-only", "served", "routing-budget", "primary-only-budget").contains(label)) {
                 continue;
@@ -135,6 +145,13 @@ class BenchmarkIT {
                     assertEquals("primary", node, route + " primary-only read from " + node);
                 }
             }
+        }
+        assertTrue(budgetRecorded, "the run says whether the nodes got their CPU budgets");
+        assertTrue(budgeted || !ci, "with CI=true the nodes get their CPU budgets (see the report's reason)");
+        assertEquals(budgeted, throttlingRecorded, "each budgeted node's CPU accounting was recorded");
+        if (budgeted) { // the plot of ratios, sharing the cores and on the budget
+            String svg = Files.readString(OUT.resolve("routing.svg"));
+            assertTrue(svg.startsWith("<svg") && svg.matches("(?s).*>[0-9]+\\.[0-9]{2}x<.*"), "routing.svg has ratios");
         }
         assertEquals(budgeted ? 60 : 36, measured.size(), "every catalog route was measured both ways (and both ways with "
                 + "CPU budgets when the nodes had them) and as shipped: " + measured);
