@@ -100,23 +100,26 @@ else cg_why="no writable cgroup cpu controller (cgroup v1 /sys/fs/cgroup/cpu or 
 node_names=(primary node1 node2 node3)
 declare -A cg_home=()   # each node's group before the budget, to go back to
 node_group() { echo "$cg_parent/pagila-$PAGILA_CLUSTER_NAME-$1"; }
-in_group() { # in_group PID GROUP: the process is in the group (v1: its cpu hierarchy line; v2: the unified one)
-  local path="${2#"$cg_parent"}"
-  if [ "$cg_version" = v1 ]; then grep -qE "^[0-9]+:([^:]*,)?cpu(,[^:]*)?:$path\$" "/proc/$1/cgroup" 2>/dev/null
-  else grep -qx "0::$path" "/proc/$1/cgroup" 2>/dev/null; fi
+group_of() { # group_of PID: the process's group under cg_parent (v1: its cpu hierarchy's line; v2: the unified one)
+  if [ "$cg_version" = v1 ]; then sed -nE 's/^[0-9]+:([^:]*,)?cpu(,[^:]*)?:(.*)$/\3/p' "/proc/$1/cgroup" 2>/dev/null
+  else sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null; fi
+}
+in_group() { [ "$(group_of "$1")" = "${2#"$cg_parent"}" ]; }   # in_group PID GROUP
+set_quota() { # set_quota GROUP MICROSECONDS|off: per 10 ms period (the default 100 ms let a node out of quota stall
+  # its queries for up to 75 ms at a time)
+  if [ "$cg_version" = v1 ]; then
+    if [ "$2" = off ]; then echo -1 > "$1/cpu.cfs_quota_us"; else echo 10000 > "$1/cpu.cfs_period_us" && echo "$2" > "$1/cpu.cfs_quota_us"; fi
+  elif [ "$2" = off ]; then echo max > "$1/cpu.max"
+  else echo "$2 10000" > "$1/cpu.max"; fi
 }
 budget_on() { # each node's postmaster, then its processes, into a group with a quota; false when any is left out
   local quota node cg pm p pids outside
   quota=$(python3 -c "print(round($node_cpu * 10000))")
   for node in "${node_names[@]}"; do
     cg=$(node_group "$node")
-    mkdir -p "$cg" || return 1
-    # a 10 ms period: with the default 100 ms, a node out of quota stalled its queries for up to 75 ms at a time
-    if [ "$cg_version" = v1 ]; then echo 10000 > "$cg/cpu.cfs_period_us" && echo "$quota" > "$cg/cpu.cfs_quota_us" || return 1
-    else echo "$quota 10000" > "$cg/cpu.max" || return 1; fi
+    mkdir -p "$cg" && set_quota "$cg" "$quota" || return 1
     pm=$(head -1 "$home/$PAGILA_CLUSTER_NAME/$node/data/postmaster.pid") || return 1
-    if [ "$cg_version" = v1 ]; then cg_home[$node]=$(sed -nE 's/^[0-9]+:([^:]*,)?cpu(,[^:]*)?:(.*)$/\3/p' "/proc/$pm/cgroup")
-    else cg_home[$node]=$(sed -n 's/^0:://p' "/proc/$pm/cgroup"); fi
+    cg_home[$node]=$(group_of "$pm")
     # the postmaster first: a backend it forks from then on starts in the group; then its children until none is
     # outside (one forked between the listing and the move is caught by the next round)
     echo "$pm" > "$cg/cgroup.procs" || return 1
@@ -149,8 +152,7 @@ budget_off() { # the quota lifted first (so nothing stays throttled if a move fa
   for node in "${node_names[@]}"; do
     cg=$(node_group "$node")
     [ -d "$cg" ] || continue
-    if [ "$cg_version" = v1 ]; then echo -1 > "$cg/cpu.cfs_quota_us" 2>/dev/null || true
-    else echo max > "$cg/cpu.max" 2>/dev/null || true; fi
+    set_quota "$cg" off 2>/dev/null || true
     back="$cg_parent${cg_home[$node]:-}"
     [ -w "$back/cgroup.procs" ] || back="$cg_parent"
     for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do echo "$p" 2>/dev/null > "$back/cgroup.procs" || true; done
@@ -344,14 +346,19 @@ say "catalog routes: standby routing and primary-only, interleaved A-B-B-A (halv
 # a route's first half was the slowest of its four in 9 of 12 routes of a full run (f44544e: `/categories` 1,679 req/s,
 # then 2,292, 2,293 and 2,592), and the A-B-B-A order gives that first half to standby routing every time.
 half="$(as_duration $((ms / 2)))"
-for route in "${routes[@]}"; do
-  settle "$primary_only_port" "$route" "$half"
-  settle "$port" "$route" "$half"
-  run_wrk routing "$port" "$route" "$half"
-  run_wrk primary-only "$primary_only_port" "$route" "$half"
-  run_wrk primary-only "$primary_only_port" "$route" "$half"
-  run_wrk routing "$port" "$route" "$half"
-done
+compare_routes() { # compare_routes LABEL_SUFFIX [settle]: every route A-B-B-A on the routing and primary-only stores
+  for route in "${routes[@]}"; do
+    if [ "${2:-}" = settle ]; then
+      settle "$primary_only_port" "$route" "$half"
+      settle "$port" "$route" "$half"
+    fi
+    run_wrk "routing$1" "$port" "$route" "$half"
+    run_wrk "primary-only$1" "$primary_only_port" "$route" "$half"
+    run_wrk "primary-only$1" "$primary_only_port" "$route" "$half"
+    run_wrk "routing$1" "$port" "$route" "$half"
+  done
+}
+compare_routes "" settle
 
 # The same comparison with each node on its CPU budget (see budget_on). The stores ran every route just before: no
 # settling half.
@@ -365,12 +372,7 @@ if [ -z "$cg_parent" ]; then
 else
   record "{\"label\":\"node-budget\",\"cpu\":$node_cpu,\"cgroup\":\"$cg_version\"}"
   say "catalog routes, each PostgreSQL node on a CPU budget of $node_cpu of a core (cgroup $cg_version): standby routing and primary-only, interleaved A-B-B-A"
-  for route in "${routes[@]}"; do
-    run_wrk routing-budget "$port" "$route" "$half"
-    run_wrk primary-only-budget "$primary_only_port" "$route" "$half"
-    run_wrk primary-only-budget "$primary_only_port" "$route" "$half"
-    run_wrk routing-budget "$port" "$route" "$half"
-  done
+  compare_routes -budget
   record "{\"label\":\"node-throttling\",\"nodes\":$(budget_record)}"
   budget_off
 fi

@@ -73,6 +73,8 @@ def ratios_of(a, b):
 
 
 shared_ratios, budget_ratios = ratios_of(routing, primary_only), ratios_of(routing_budget, primary_only_budget)
+COMPARISON_HEAD = ["| route | req/s routing | p50 | p95 | p99 (ms) | req/s primary-only | p99 (ms) | routing / primary-only | "
+                   "served by | non-2xx | halves r/p/p/r |", "|---|---|---|---|---|---|---|---|---|---|---|"]
 # the store as shipped, page cache on: what customers get
 served = by_route("served")
 
@@ -205,8 +207,7 @@ lines += [
     "then routing), then interleaved routing, primary-only, primary-only, routing (half the "
     "duration each); the figures merge the halves (req/s over both, percentiles of all requests); the halves' req/s are "
     "in the last column.", "",
-    "| route | req/s routing | p50 | p95 | p99 (ms) | req/s primary-only | routing / primary-only | served by | non-2xx | halves r/p/p/r |",
-    "|---|---|---|---|---|---|---|---|---|---|"]
+    *COMPARISON_HEAD]
 
 
 def halves(a, b):
@@ -215,12 +216,21 @@ def halves(a, b):
     return " / ".join(fmt(v) for v in [a["halves"][0], *b["halves"], *a["halves"][1:]])
 
 
-for r in order:
-    a, b = routing[r], primary_only.get(r)
-    ratio = a["rps"] / b["rps"] if b and b["rps"] else None
-    by_node = " / ".join(f"{n} {c}" for n, c in sorted(a["served"].items()))
-    lines.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {fmt(b['rps'] if b else None)} | "
-                 f"{fmt(ratio, 2)}x | {by_node} | {non_2xx(a) + (non_2xx(b) if b else 0)} | {halves(a, b)} |")
+def comparison_rows(routed, primary, ratios):
+    """One row per route of a routing vs primary-only comparison (sharing the cores, or on the CPU budgets)."""
+    rows = []
+    for r in order:
+        a, b = routed.get(r), primary.get(r)
+        if not a:
+            continue
+        by_node = " / ".join(f"{n} {c}" for n, c in sorted(a["served"].items()))
+        rows.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {fmt(b['rps'] if b else None)} | "
+                    f"{fmt(b['p99'] if b else None, 1)} | {fmt(ratios.get(r), 2)}x | {by_node} | "
+                    f"{non_2xx(a) + (non_2xx(b) if b else 0)} | {halves(a, b)} |")
+    return rows
+
+
+lines += comparison_rows(routing, primary_only, shared_ratios)
 lines += ["", "## Standby routing vs primary-only, each node on a CPU budget of its own", ""]
 if budget.get("cpu"):
     lines += [
@@ -233,15 +243,8 @@ if budget.get("cpu"):
         f"the stores had run every route just before. Printed, not judged: three budgets against one could hardly "
         f"lose, so this shows what routing buys where the nodes have machines of their own, and the routing target "
         f"stays judged on the table above.", "",
-        "| route | req/s routing | p50 | p95 | p99 (ms) | req/s primary-only | p99 (ms) | routing / primary-only | non-2xx | halves r/p/p/r |",
-        "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in order:
-        a, b = routing_budget.get(r), primary_only_budget.get(r)
-        if not a:
-            continue
-        lines.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {fmt(b['rps'] if b else None)} | "
-                     f"{fmt(b['p99'] if b else None, 1)} | {fmt(budget_ratios.get(r), 2)}x | {non_2xx(a) + (non_2xx(b) if b else 0)} | "
-                     f"{halves(a, b)} |")
+        *COMPARISON_HEAD]
+    lines += comparison_rows(routing_budget, primary_only_budget, budget_ratios)
     throttling = (one("node-throttling") or {}).get("nodes", {})
     if throttling:
         # primary: the primary-only store's reads; standbys: the routing store's. A node throttled in most of its
