@@ -183,7 +183,7 @@ lines = [
     f"Commit `{machine.get('commit')}`, {machine.get('cores')} cores, load average before {machine.get('load_before')} and after "
     f"{after.get('load_after')} (1, 5, 15 min; other work on the machine shares the cores), wrk `-t{machine.get('threads')} "
     f"-c{machine.get('connections')} -d{machine.get('duration')}` per measurement after a warm-up of {machine.get('warmup', '?')} "
-    f"per route and store and {machine.get('rental_warmup', '?')} of the rental load, run took {after.get('seconds')} s.",
+    f"per route and store (its second half at 2 connections) and {machine.get('rental_warmup', '?')} of the rental load, run took {after.get('seconds')} s.",
     "Store, the four PostgreSQL nodes and the load generator all run on this machine; the store's JVM options: "
     f"`{machine.get('java_opts') or '(none)'}`.", "",
     "## Limits of this machine", "",
