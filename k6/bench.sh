@@ -105,6 +105,9 @@ group_of() { # group_of PID: the process's group under cg_parent (v1: its cpu hi
   else sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null; fi
 }
 in_group() { [ "$(group_of "$1")" = "${2#"$cg_parent"}" ]; }   # in_group PID GROUP
+# running() PID: the process exists and is not a zombie. A backend that ended and was not yet reaped still answers
+# kill -0 but can be moved into no group: once taken for a process left outside, it failed a full run's budget.
+running() { local state; state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) && [ -n "$state" ] && [ "$state" != Z ]; }
 set_quota() { # set_quota GROUP MICROSECONDS|off: per 10 ms period (the default 100 ms let a node out of quota stall
   # its queries for up to 75 ms at a time)
   if [ "$cg_version" = v1 ]; then
@@ -126,10 +129,11 @@ budget_on() { # each node's postmaster, then its processes, into a group with a 
     for _ in 1 2 3 4 5; do
       pids=$(pgrep -P "$pm") || true
       outside=0
-      for p in $pids; do in_group "$p" "$cg" || { echo "$p" 2>/dev/null > "$cg/cgroup.procs"; outside=1; }; done
+      for p in $pids; do running "$p" && ! in_group "$p" "$cg" && { echo "$p" 2>/dev/null > "$cg/cgroup.procs"; outside=1; }; done
       [ "$outside" = 0 ] && break
     done
-    for p in "$pm" $pids; do kill -0 "$p" 2>/dev/null && ! in_group "$p" "$cg" && { echo "  $node: process $p stayed outside $cg" >&2; return 1; }; done
+    # running again after in_group: a process that ends between the two has no group to read
+    for p in "$pm" $pids; do running "$p" && ! in_group "$p" "$cg" && running "$p" && { echo "  $node: process $p stayed outside $cg" >&2; return 1; }; done
   done
   return 0
 }
