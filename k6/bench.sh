@@ -34,6 +34,7 @@ connections="${CONNECTIONS:-16}"
 threads="${THREADS:-2}"
 grow="${GROW:-10}"
 warmup="${WARMUP:-10s}"
+warm_connections=2   # the second half of each route's warm-up (see the warm-up below)
 duration_ms() { case "$1" in 0) echo 0 ;; *ms) echo "${1%ms}" ;; *s) echo $(( ${1%s} * 1000 )) ;; *) fail "a duration is 10s or 500ms, not $1" ;; esac; }
 as_duration() { [ $(( $1 % 1000 )) = 0 ] && echo "$(( $1 / 1000 ))s" || echo "${1}ms"; }
 # The rental path (HTTP Basic, JSON, two inserts, the fence) is code the catalog warm-up never runs: measured right after
@@ -182,7 +183,7 @@ cleanup() {
 trap cleanup EXIT
 
 say "load before: $(uptime)"
-record "{\"label\":\"machine\",\"cores\":$(nproc),\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"duration\":\"$duration\",\"warmup\":\"$warmup\",\"rental_warmup\":\"$rental_warmup\",\"connections\":$connections,\"threads\":$threads,\"grow\":$grow,\"java_opts\":\"$java_opts\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\"}"
+record "{\"label\":\"machine\",\"cores\":$(nproc),\"load_before\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"duration\":\"$duration\",\"warmup\":\"$warmup\",\"warmup_connections\":$warm_connections,\"rental_warmup\":\"$rental_warmup\",\"connections\":$connections,\"threads\":$threads,\"grow\":$grow,\"java_opts\":\"$java_opts\",\"commit\":\"$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\"}"
 
 say "cluster '$PAGILA_CLUSTER_NAME' on $PAGILA_CLUSTER_HOSTS"
 cluster_up() { # a second try: on a loaded machine a node can miss the first role check's timeout
@@ -276,7 +277,7 @@ routes=("/" "/films" "/films?sort=popularity" "/films?category=Horror&sort=popul
 if [ "$(duration_ms "$warmup")" = 0 ]; then
   say "no warm-up (WARMUP=0): the first measurements run code the JIT has not compiled yet"
 else
-  say "warm-up (JIT) of the three stores: every route ${warmup} each, the first half at $connections connections, the second at 2"
+  say "warm-up (JIT) of the three stores: every route ${warmup} each, the first half at $connections connections, the second at $warm_connections"
   # The second half at two connections lets the JIT catch up: at 16 the compiler threads share 2 cores with every busy
   # request thread and node. Two fresh stores, 30 s of the film page each, one at 16 connections and one at 2 (about
   # the same requests: 1,131 and 1,094 req/s), then measured alternately at 16: 1,690 to 2,602 req/s and 2,197 to 3,156.
@@ -287,7 +288,7 @@ else
     for route in "${routes[@]}"; do
       r="${route/'{ID}'/'{id}'}"   # {ID}: actor ids (1..200); {id}: film ids (1..1000)
       LABEL=warmup ROUTE="$r" ID_MAX=200 wrk_for "$warm_half" -t"$threads" -c"$connections" -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
-      LABEL=warmup ROUTE="$r" ID_MAX=200 wrk_for "$warm_half" -t1 -c2 -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
+      LABEL=warmup ROUTE="$r" ID_MAX=200 wrk_for "$warm_half" -t1 -c"$warm_connections" -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
     done
     # The store's request threads right after its warm-up, which on a cold store is a run of bursts whose requests wrk
     # gives up on. With Quarkus' default of 200 such bursts once filled the heap (README "At most 64 requests at once").

@@ -178,12 +178,14 @@ film = routing.get("/films/{id}")
 lag_samples = (lag or {}).get("samples_ms", [])
 lag_p50, lag_p99 = percentile(lag_samples, 50), percentile(lag_samples, 99)
 rss_mb = rss["peak_kb"] / 1024 if rss else None
+# runs from before the warm-up's second half at fewer connections did not record it
+warm_half_note = f" (its second half at {machine['warmup_connections']} connections)" if machine.get("warmup_connections") else ""
 lines = [
     "# Benchmark report (k6/bench.sh)", "",
     f"Commit `{machine.get('commit')}`, {machine.get('cores')} cores, load average before {machine.get('load_before')} and after "
     f"{after.get('load_after')} (1, 5, 15 min; other work on the machine shares the cores), wrk `-t{machine.get('threads')} "
     f"-c{machine.get('connections')} -d{machine.get('duration')}` per measurement after a warm-up of {machine.get('warmup', '?')} "
-    f"per route and store (its second half at 2 connections) and {machine.get('rental_warmup', '?')} of the rental load, run took {after.get('seconds')} s.",
+    f"per route and store{warm_half_note} and {machine.get('rental_warmup', '?')} of the rental load, run took {after.get('seconds')} s.",
     "Store, the four PostgreSQL nodes and the load generator all run on this machine; the store's JVM options: "
     f"`{machine.get('java_opts') or '(none)'}`.", "",
     "## Limits of this machine", "",
