@@ -28,8 +28,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * <p>
  * The same bytes go into the store's own {@link PageCache}: a request for a kept page is answered from it before the
  * resource runs, marked X-Cache: hit, with its Age and without X-Served-By (no node served a read for it; the footer
- * inside still names the node that served the kept copy). The request that renders a page holds a claim on it, which
- * this filter settles whatever the answer, so that requests waiting for the same page go on.
+ * inside still names the node that served the kept copy); a stale copy, sent while it is rendered again, is marked
+ * X-Cache: stale. The request that renders a page holds a claim on it, which this filter settles whatever the answer,
+ * so that requests waiting for the same page go on.
  */
 public class HttpCaching {
     static final int MAX_AGE_SECONDS = 10;
@@ -44,32 +45,49 @@ public class HttpCaching {
     @Inject
     PageCache pages;
 
-    /** A kept answer, when there is one: then the resource does not run (no database read, no rendering). */
+    @Inject
+    PageRefresh refresh;
+
+    /**
+     * A kept answer, when there is one: then the resource does not run (no database read, no rendering). A stale one is
+     * sent too, and the first request to find it stale has it rendered again in the background.
+     */
     @ServerRequestFilter
     public Response fromPageCache(ContainerRequestContext request, ResourceInfo resource, RoutingContext http) {
         if (!pages.isOn() || !cacheable(request, resource)) {
             return null;
         }
-        String key = pages.key(request.getUriInfo().getRequestUri().getRawPath()
-                + Optional.ofNullable(request.getUriInfo().getRequestUri().getRawQuery()).map(q -> "?" + q).orElse(""));
+        String pathAndQuery = request.getUriInfo().getRequestUri().getRawPath()
+                + Optional.ofNullable(request.getUriInfo().getRequestUri().getRawQuery()).map(q -> "?" + q).orElse("");
+        String key = pages.key(pathAndQuery);
+        if (refresh.isRefresh(request)) {
+            renderFor(pages.claimRefresh(key), request, http);
+            return null;
+        }
         PageCache.Lookup found = pages.find(key);
         if (found.kept().isEmpty()) {
-            found.claim().ifPresent(claim -> {
-                request.setProperty(CLAIM, claim);
-                // a client that hung up ends the request without the response filters: the waiting requests go on,
-                // also when it hung up before this handler was added (then the handlers ran without it)
-                http.addEndHandler(ended -> claim.pass());
-                if (http.response().closed()) {
-                    claim.pass();
-                }
-            });
+            found.claim().ifPresent(claim -> renderFor(claim, request, http));
             return null;
+        }
+        if (found.refreshDue()) {
+            refresh.refresh(key, pathAndQuery, http.request());
         }
         PageCache.Page page = found.kept().get();
         boolean notModified = matches(request.getHeaderString(HttpHeaders.IF_NONE_MATCH), page.etag());
         return (notModified ? Response.notModified() : Response.ok(page.body(), page.type()))
                 .header(HttpHeaders.ETAG, page.etag()).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL)
-                .header("Age", page.ageSeconds()).header(X_CACHE, "hit").build();
+                .header("Age", page.ageSeconds()).header(X_CACHE, found.stale() ? "stale" : "hit").build();
+    }
+
+    /** This request renders the page for claim: the response filter settles it (keeps the answer or passes). */
+    private static void renderFor(PageCache.Claim claim, ContainerRequestContext request, RoutingContext http) {
+        request.setProperty(CLAIM, claim);
+        // a client that hung up ends the request without the response filters: the waiting requests go on,
+        // also when it hung up before this handler was added (then the handlers ran without it)
+        http.addEndHandler(ended -> claim.pass());
+        if (http.response().closed()) {
+            claim.pass();
+        }
     }
 
     /** After Qute's filter (priority USER) turned a template into its text: response filters run highest first. */

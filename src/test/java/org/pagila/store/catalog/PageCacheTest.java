@@ -120,6 +120,36 @@ class PageCacheTest {
     }
 
     @Test
+    void aStaleCopyIsSentWhileTheStoreRendersItAgainInTheBackground() throws Exception {
+        String path = "/films/13";
+        given().get(path).then().statusCode(200);
+        keptCopyOf(path);
+        Thread.sleep(1_300); // past pagila.catalog.page-cache (1 s), within the 2 s more it may be sent stale
+        Response stale = given().get(path).then().statusCode(200).header("X-Cache", "stale").extract().response();
+        assertNull(stale.header("X-Served-By"), "the stale copy is sent as it is: this request read no node");
+        assertTrue(Integer.parseInt(stale.header("Age")) >= 1);
+        // the store asked itself for the page meanwhile; without that, these requests would get the stale copy until it
+        // expired (3 s after it was kept) and then one of them would render it (X-Served-By)
+        await().atMost(Duration.ofMillis(1_500)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            Response next = given().get(path).then().statusCode(200).extract().response();
+            assertNull(next.header("X-Served-By"), "no customer's request rendered the page");
+            return "hit".equals(next.header("X-Cache"));
+        });
+    }
+
+    @Test
+    void aRefreshHeaderWithoutTheStoresTokenIsAnOrdinaryRequest() {
+        String path = "/api/films/17";
+        for (int i = 0; i < 2; i++) {
+            given().header("X-Page-Cache-Refresh", "0123456789abcdef0123456789abcdef").get(path).then().statusCode(200);
+        }
+        Response third = given().header("X-Page-Cache-Refresh", "guess").get(path).then().statusCode(200).extract().response();
+        // hit, or stale should the machine take over a second for three requests; never a rendering of its own
+        assertNotNull(third.header("X-Cache"), "nobody outside the store can make it skip its copy and render again");
+        assertNull(third.header("X-Served-By"));
+    }
+
+    @Test
     void staffPagesAndErrorsAreNeverKept() {
         for (int i = 0; i < 3; i++) {
             given().get("/staff/sign-in").then().statusCode(200).header("X-Cache", nullValue());

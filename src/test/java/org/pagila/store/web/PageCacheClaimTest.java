@@ -23,8 +23,14 @@ class PageCacheClaimTest {
     private static final byte[] PAGE = "<html>films</html>".getBytes();
 
     private static PageCache cache(Duration keepFor) {
+        return cache(keepFor, Duration.ZERO);
+    }
+
+    /** A page cache as the store makes it, keeping pages keepFor and sending them stale sendStaleFor more. */
+    static PageCache cache(Duration keepFor, Duration sendStaleFor) {
         PageCache cache = new PageCache();
         cache.keepFor = keepFor;
+        cache.sendStaleFor = sendStaleFor;
         cache.maxSize = new MemorySize(BigInteger.valueOf(1 << 20));
         cache.registry = new SimpleMeterRegistry();
         cache.create();
