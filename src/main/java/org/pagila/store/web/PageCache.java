@@ -111,10 +111,15 @@ public class PageCache {
     @PostConstruct
     void create() {
         if (isOn()) {
-            pages = Caffeine.newBuilder().expireAfterWrite(keepFor.plus(sendStaleFor)).maximumWeight(maxSize.asLongValue())
+            Duration keptAtMost = keepFor.plus(sendsStale() ? sendStaleFor : Duration.ZERO);
+            pages = Caffeine.newBuilder().expireAfterWrite(keptAtMost).maximumWeight(maxSize.asLongValue())
                     .weigher((String key, Page page) -> 2 * key.length() + page.body().length).recordStats().buildAsync();
             CaffeineCacheMetrics.monitor(registry, pages, "catalog-pages");
         }
+    }
+
+    private boolean sendsStale() {
+        return !sendStaleFor.isZero() && !sendStaleFor.isNegative();
     }
 
     public boolean isOn() {
@@ -161,7 +166,7 @@ public class PageCache {
             return Lookup.RENDER_UNKEPT;
         }
         boolean stale = System.nanoTime() - page.keptAtNanos() >= keepFor.toNanos();
-        boolean refreshDue = stale && !sendStaleFor.isZero() && !sendStaleFor.isNegative() && refreshing.add(key);
+        boolean refreshDue = stale && sendsStale() && refreshing.add(key);
         return new Lookup(Optional.of(page), Optional.empty(), stale, refreshDue);
     }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The store with the real "tls" profile on top of the test profile, and a classroom certificate made by the README's
- * openssl command (into target/test-tls). HTTPS on PAGILA_TEST_TLS_PORT, else PAGILA_TEST_PORT_BLOCK + 943, else 25443.
+ * openssl command (into target/test-tls), and the page cache on. HTTPS on PAGILA_TEST_TLS_PORT, else PAGILA_TEST_PORT_BLOCK + 943, else 25443.
  */
 public class TlsProfile implements QuarkusTestProfile {
     static final Path DIR = Path.of("target", "test-tls").toAbsolutePath();
@@ -28,7 +28,8 @@ public class TlsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         makeCertificate();
-        return Map.of("quarkus.http.test-ssl-port", String.valueOf(httpsPort()),
+        // the page cache as shipped (the test profile turns it off): its background refresh asks the store over HTTPS
+        return Map.of("pagila.catalog.page-cache", "1s", "quarkus.http.test-ssl-port", String.valueOf(httpsPort()),
                 "pagila.tls.certificate", DIR.resolve("store.crt").toString(),
                 "pagila.tls.key", DIR.resolve("store.key").toString());
     }

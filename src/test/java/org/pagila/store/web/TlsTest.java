@@ -1,19 +1,25 @@
 package org.pagila.store.web;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.filter.cookie.CookieFilter;
 import io.restassured.response.Response;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.pagila.store.counter.Staff;
 
-/** TLS as the README documents it: the classroom certificate, HTTPS, plain HTTP redirected, Secure cookies, HSTS. */
+/**
+ * TLS as the README documents it: the classroom certificate, HTTPS, plain HTTP redirected, Secure cookies, HSTS, and
+ * the page cache's background refresh over HTTPS.
+ */
 @QuarkusTest
 @TestProfile(TlsProfile.class)
 class TlsTest {
@@ -30,6 +36,20 @@ class TlsTest {
         assertTrue(plain.statusCode() == 301 || plain.statusCode() == 302 || plain.statusCode() == 307 || plain.statusCode() == 308,
                 "plain HTTP is redirected: " + plain.statusCode());
         assertEquals(https("/films?page=2"), plain.header("Location"));
+    }
+
+    @Test
+    void aStaleCopyIsRenderedAgainOverHttps() throws Exception {
+        String film = https("/films/21");
+        given().relaxedHTTPSValidation().get(film).then().statusCode(200);
+        Thread.sleep(1_300); // stale: past the page cache's second
+        given().relaxedHTTPSValidation().get(film).then().statusCode(200).header("X-Cache", "stale");
+        // the refresh asks the store on the port the stale request came in on: HTTPS, with the classroom certificate
+        await().atMost(Duration.ofMillis(1_500)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            Response next = given().relaxedHTTPSValidation().get(film).then().statusCode(200).extract().response();
+            assertNull(next.header("X-Served-By"), "no request of ours rendered the page");
+            return "hit".equals(next.header("X-Cache"));
+        });
     }
 
     @Test
