@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
@@ -74,15 +75,20 @@ public class PageRefresh {
                 sent.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Asks the store for pathAndQuery again, where staleRequest arrived; the refresh of key ends with the exchange. */
+    /**
+     * Asks the store for pathAndQuery again, where staleRequest arrived; the refresh of key ends with the exchange. The
+     * address and TLS are the connection's own: behind a proxy (pagila.http.behind-proxy) the request's say what the
+     * proxy forwarded, https for a plain connection.
+     */
     void refresh(String key, String pathAndQuery, HttpServerRequest staleRequest) {
-        SocketAddress local = staleRequest.localAddress();
+        HttpConnection arrivedOn = staleRequest.connection();
+        SocketAddress local = arrivedOn.localAddress();
         if (local == null || local.hostAddress() == null) { // a Unix socket: no address to ask; the copy just expires
             pages.refreshEnded(key);
             return;
         }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(local.hostAddress())
-                .setPort(local.port()).setSsl(staleRequest.isSSL()).setURI(pathAndQuery).putHeader(HEADER, tokenText)
+                .setPort(local.port()).setSsl(arrivedOn.isSsl()).setURI(pathAndQuery).putHeader(HEADER, tokenText)
                 .setTimeout(pages.waitForRender.toMillis());
         client.request(options).compose(request -> request.send()).compose(HttpClientResponse::body)
                 .onComplete(ended -> pages.refreshEnded(key));

@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,17 +122,26 @@ class PageCacheTest {
 
     @Test
     void aStaleCopyIsSentWhileTheStoreRendersItAgainInTheBackground() throws Exception {
-        String path = "/films/13";
-        given().get(path).then().statusCode(200);
-        keptCopyOf(path);
+        staleCopyIsRenderedAgain("/films/13", Map.of());
+    }
+
+    @Test
+    void behindATlsTerminatingProxyTheRefreshUsesTheConnectionsOwnPlainHttp() throws Exception {
+        // the test profile trusts X-Forwarded-Proto (pagila.http.behind-proxy): the request then says https, the
+        // connection is plain HTTP, and a refresh over TLS to this port would fail
+        staleCopyIsRenderedAgain("/films/14", Map.of("X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.9"));
+    }
+
+    private static void staleCopyIsRenderedAgain(String path, Map<String, String> headers) throws Exception {
+        given().headers(headers).get(path).then().statusCode(200);
         Thread.sleep(1_300); // past pagila.catalog.page-cache (1 s), within the 5 s more it may be sent stale
-        Response stale = given().get(path).then().statusCode(200).header("X-Cache", "stale").extract().response();
+        Response stale = given().headers(headers).get(path).then().statusCode(200).header("X-Cache", "stale").extract().response();
         assertNull(stale.header("X-Served-By"), "the stale copy is sent as it is: this request read no node");
         assertTrue(Integer.parseInt(stale.header("Age")) >= 1);
         // the store asked itself for the page meanwhile; without that, these requests would get the stale copy until it
         // expired (6 s after it was kept) and then one of them would render it (X-Served-By)
         await().atMost(Duration.ofMillis(1_500)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            Response next = given().get(path).then().statusCode(200).extract().response();
+            Response next = given().headers(headers).get(path).then().statusCode(200).extract().response();
             assertNull(next.header("X-Served-By"), "no customer's request rendered the page");
             return "hit".equals(next.header("X-Cache"));
         });
