@@ -195,7 +195,7 @@ lines = [
     f"| combined limit (1 / (1/live + 1/pgbench)) | {fmt(combined)} req/s |", "",
     "## Catalog routes as customers get them (the store as shipped: page cache 1 s)", "",
     "A third store with the defaults. A page asked for again within a second is sent from memory (`X-Cache: hit`, no "
-    "database read); an older copy, for up to 5 s more, is sent too while the store renders it again in the background "
+    "database read); an older copy, for a few seconds more (`pagila.catalog.page-cache-stale`), is sent too while the store renders it again in the background "
     "(`X-Cache: stale`); \"kept\" is the share of answers sent from memory. The last column compares with the same route "
     "when every request reads the database (the standby-routing store below). Each route ran half the duration "
     "unmeasured first.", "",

@@ -51,12 +51,12 @@ public class PageRefresh {
     @Inject
     PageCache pages;
 
-    private final byte[] token = new byte[16];
     private String tokenText;
     private HttpClient client;
 
     @PostConstruct
     void create() {
+        byte[] token = new byte[16];
         new SecureRandom().nextBytes(token);
         tokenText = HexFormat.of().formatHex(token);
         client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(CONNECTIONS).setMaxWaitQueueSize(QUEUED)
