@@ -87,6 +87,7 @@ class BenchmarkIT {
         boolean budgetRecorded = false;
         boolean throttlingRecorded = false;
         int growthBaselines = 0;
+        Map<String, Integer> lagSamples = new java.util.HashMap<>();
         long keptAnswers = 0;
         int maxWorkers = maxWorkerThreads();
         for (String line : Files.readAllLines(OUT.resolve("results.jsonl"))) {
@@ -109,6 +110,9 @@ class BenchmarkIT {
                     assertTrue(result.path(store).asInt() <= maxWorkers, store + " store's worker threads after the warm-up, at most "
                             + maxWorkers + " (quarkus.thread-pool.max-threads): " + result);
                 }
+            }
+            if (label.equals("lag-start") || label.equals("lag")) { // the rental load's unmeasured half, then its run
+                lagSamples.put(label, result.path("samples_ms").size());
             }
             if (label.equals("grown-x1")) { // x1 again right before the growth: the comparison's equally warm side
                 growthBaselines++;
@@ -157,6 +161,8 @@ class BenchmarkIT {
                 + "CPU budgets when the nodes had them) and as shipped: " + measured);
         assertTrue(keptAnswers > 0, "the store as shipped sent answers from its page cache");
         measured.forEach((measurement, requests) -> assertTrue(requests > 0, "no answer in " + measurement + ": " + measured));
+        assertTrue(lagSamples.containsKey("lag-start"), "the lag while the rental load started was recorded apart: " + lagSamples);
+        assertTrue(lagSamples.getOrDefault("lag", 0) > 0, "the lag was sampled during the measured rental run: " + lagSamples);
         assertTrue(historyChecked, "the history was grown and checked");
         assertTrue(workersCounted, "the worker threads were counted after the warm-up");
         assertEquals(3, growthBaselines, "/, the popularity sort and the film page measured at x1 right before the growth");
