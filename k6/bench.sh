@@ -9,7 +9,8 @@
 #      its own quarter of the machine; needs a writable cgroup cpu controller, i.e. root), which is what routing is for;
 #   2b. every catalog route as customers get it: a third store with the defaults (the 1 s page cache on);
 #   3. the spread of reads over the nodes (X-Served-By of every response);
-#   4. the rental API with 4 clients (HTTP Basic) and the replication lag sampled on the primary meanwhile;
+#   4. the rental API with 4 clients (HTTP Basic) and the replication lag sampled on the primary meanwhile, after half a
+#      duration of the same load unmeasured (its lag recorded apart);
 #   5. the storefront, popularity sort and film page at history x1 and after `cluster/pagila-cluster grow N`;
 #   6. the store's resident memory under load.
 # It writes target/bench/report.md, target/bench/*.svg and the raw target/bench/results.jsonl.
