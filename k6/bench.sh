@@ -3,11 +3,11 @@
 # (java -jar target/quarkus-app/quarkus-run.jar) on a cluster of its own:
 #   1. the machine's limits: liveness requests/s (no database) and pgbench of the film page's own query on one standby;
 #   2. every catalog route: requests/s, p50/p95/p99, with standby routing and with primary-only reads, interleaved
-#      (a second store whose read pool points at the primary only), and the ratio per route; both with the page cache
-#      off, so every request reads the database;
+#      (one store, its reads sent to the primary and back between halves: PUT /api/cluster/reads), and the ratio per
+#      route; with the page cache off, so every request reads the database;
 #   2a. the same comparison with each PostgreSQL node on a CPU budget of its own (a cgroup with a quota, as if each had
 #      its own quarter of the machine; needs a writable cgroup cpu controller, i.e. root), which is what routing is for;
-#   2b. every catalog route as customers get it: a third store with the defaults (the 1 s page cache on);
+#   2b. every catalog route as customers get it: a second store with the defaults (the 1 s page cache on);
 #   3. the spread of reads over the nodes (X-Served-By of every response);
 #   4. the rental API with 4 clients (HTTP Basic) and the replication lag sampled on the primary meanwhile, after half a
 #      duration of the same load unmeasured (its lag recorded apart);
@@ -20,8 +20,8 @@
 # Settings (environment): DURATION (10s; whole seconds, or milliseconds such as 500ms), WARMUP (10s per route and store,
 #   half of it at 2 connections; 0: none), RENTAL_WARMUP (15 times WARMUP of the rental load before it is measured), CONNECTIONS (16),
 #   THREADS (2), GROW (10), BENCH_CLUSTER (bench), NODE_CPU (each node's CPU budget in 2a, in cores; a quarter of nproc),
-#   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the primary-only store uses +1, the store with the page
-#   cache +2, management ports +10),
+#   BENCH_HOSTS (127.0.0.1:22432,...:22435), BENCH_PORT (22080; the store with the page cache uses +2, management
+#   ports +10),
 #   BENCH_DESTROY=1 (remove the cluster at the end; default: stop it, keep the data), PG_TOOLS (pgbench/psql folder),
 #   STORE_JAR (default target/quarkus-app/quarkus-run.jar; a copy of the packaged app, so a build may run meanwhile),
 #   STORE_JAVA_OPTS (the store's JVM options; default the README's, see "Performance").
@@ -47,7 +47,6 @@ java_opts="${STORE_JAVA_OPTS--Xmx192m -XX:MetaspaceSize=128m -XX:+UseSerialGC}"
 export PAGILA_CLUSTER_NAME="${BENCH_CLUSTER:-bench}"
 export PAGILA_CLUSTER_HOSTS="${BENCH_HOSTS:-127.0.0.1:22432,127.0.0.1:22433,127.0.0.1:22434,127.0.0.1:22435}"
 port="${BENCH_PORT:-22080}"
-primary_only_port=$((port + 1))
 served_port=$((port + 2))
 started=$(date +%s)
 say() { printf '[bench %4ds] %s\n' $(($(date +%s) - started)) "$*"; }
@@ -221,28 +220,25 @@ live_url() { # liveness on the HTTP port, or on the management interface where i
 }
 
 primary="${hosts[0]}"
-# Both at once (each start is mostly the JVM's own work, about 10 s here): the first for standby routing, the second
-# with the same jar and settings except the read pool's URL, which lists just the primary (the rotation leaves such
-# a URL alone).
-# The two compared stores keep no page cache (PAGILA_CATALOG_PAGE_CACHE=0s): every request reads the database, which is
-# what routing changes. A third store runs the defaults, page cache on, for the figures customers get.
-say "starting the store (standby routing) on :$port, a second store reading from the primary only on :$primary_only_port (both without the page cache) and the store as shipped (page cache on) on :$served_port"
+# Both at once (each start is mostly the JVM's own work, about 10 s here). The compared store keeps no page cache
+# (PAGILA_CATALOG_PAGE_CACHE=0s): every request reads the database, which is what routing changes. Its reads are
+# sent to the primary and back between the halves of each comparison (reads_from, below): one JVM both ways. Two
+# stores, one per way, compared two JVMs' warm-up as much as the routing (README "Benchmark": an A/A control of two
+# identical stores came out 0.88x to 1.06x). The second store runs the defaults, page cache on, for the figures
+# customers get.
+say "starting the store without the page cache (reads switched between the standbys and the primary) on :$port and the store as shipped (page cache on) on :$served_port"
 store=$(start_store "$port" "$out/store.log" PAGILA_CATALOG_PAGE_CACHE=0s)
 store_pids+=("$store")
-store2=$(start_store "$primary_only_port" "$out/store-primary-only.log" PAGILA_CATALOG_PAGE_CACHE=0s \
-  QUARKUS_DATASOURCE__STANDBY__JDBC_URL="jdbc:postgresql://$primary/pagila?connectTimeout=1&socketTimeout=3&loginTimeout=10&readOnly=true&ApplicationName=pagila-store-reads-primary-only")
-store_pids+=("$store2")
-store3=$(start_store "$served_port" "$out/store-served.log")
-store_pids+=("$store3")
-declare -A store_of=(["$port"]="$store" ["$primary_only_port"]="$store2" ["$served_port"]="$store3")
+served_store=$(start_store "$served_port" "$out/store-served.log")
+store_pids+=("$served_store")
+declare -A store_of=(["$port"]="$store" ["$served_port"]="$served_store")
 await_ready "$port" "$out/store.log"
-await_ready "$primary_only_port" "$out/store-primary-only.log"
 await_ready "$served_port" "$out/store-served.log"
 
 rss_peak="$out/rss.txt"
 : > "$rss_peak"
-# the store with standby routing and the one with the page cache: the peak of either
-( while kill -0 "$store" 2>/dev/null; do ps -o rss= -p "$store","$store3" >> "$rss_peak" 2>/dev/null || true; sleep 1; done ) &
+# the compared store and the one with the page cache: the peak of either
+( while kill -0 "$store" 2>/dev/null; do ps -o rss= -p "$store","$served_store" >> "$rss_peak" 2>/dev/null || true; sleep 1; done ) &
 samplers+=($!)
 
 wrk_for() { # wrk_for DURATION WRK_ARGS...: wrk takes whole seconds; a shorter run (CI's 500ms) is stopped by SIGINT, on
@@ -278,14 +274,14 @@ routes=("/" "/films" "/films?sort=popularity" "/films?category=Horror&sort=popul
 if [ "$(duration_ms "$warmup")" = 0 ]; then
   say "no warm-up (WARMUP=0): the first measurements run code the JIT has not compiled yet"
 else
-  say "warm-up (JIT) of the three stores: every route ${warmup} each, the first half at $connections connections, the second at $warm_connections"
+  say "warm-up (JIT) of the two stores: every route ${warmup} each, the first half at $connections connections, the second at $warm_connections"
   # The second half at two connections lets the JIT catch up: at 16 the compiler threads share 2 cores with every busy
   # request thread and node. Two fresh stores, 30 s of the film page each, one at 16 connections and one at 2 (about
   # the same requests: 1,131 and 1,094 req/s), then measured alternately at 16: 1,690 to 2,602 req/s and 2,197 to 3,156.
   # The first half stays at full load: the pools fill and the worker threads' bound is met as it will be measured.
   warm_half="$(as_duration $(( $(duration_ms "$warmup") / 2 )))"
   workers=()
-  for p in "$port" "$primary_only_port" "$served_port"; do
+  for p in "$port" "$served_port"; do
     for route in "${routes[@]}"; do
       r="${route/'{ID}'/'{id}'}"   # {ID}: actor ids (1..200); {id}: film ids (1..1000)
       LABEL=warmup ROUTE="$r" ID_MAX=200 wrk_for "$warm_half" -t"$threads" -c"$connections" -s "$here/bench.lua" "http://127.0.0.1:$p" > /dev/null
@@ -297,8 +293,8 @@ else
     # makes grep exit 2 after listing the others; under pipefail and set -e that ended the whole run (a CI run).
     workers+=("$({ grep -lx executor-thread /proc/"${store_of[$p]}"/task/*/comm 2>/dev/null || true; } | wc -l)")
   done
-  record "{\"label\":\"workers\",\"routing\":${workers[0]},\"primary_only\":${workers[1]},\"served\":${workers[2]}}"
-  echo "  worker threads right after each store's warm-up: ${workers[0]} (standby routing), ${workers[1]} (primary-only), ${workers[2]} (page cache)"
+  record "{\"label\":\"workers\",\"compared\":${workers[0]},\"served\":${workers[1]}}"
+  echo "  worker threads right after each store's warm-up: ${workers[0]} (compared store), ${workers[1]} (page cache)"
 fi
 stocked=$(sql 0 "SELECT string_agg(DISTINCT i.film_id::text, ',') FROM inventory i JOIN staff s USING (store_id) WHERE s.username = 'Mike'")
 active=$(sql 0 "SELECT string_agg(customer_id::text, ',') FROM customer WHERE activebool AND active = 1")
@@ -318,7 +314,7 @@ fi
 # and parse its templates and queries: either outlasted CI's 250 ms halves, which then had no answer at all. And a
 # store that did not survive the warm-up's bursts (with 200 worker threads a cold store's heap filled with parser
 # state; README "At most 64 requests at once") fails here.
-say "one request to every route on the three stores, each answer awaited"
+say "one request to every route on both stores, each answer awaited"
 touch_routes() { # touch_routes PORT
   for route in "${routes[@]}"; do
     local r="${route/'{ID}'/'7'}"
@@ -326,11 +322,9 @@ touch_routes() { # touch_routes PORT
     curl -fsS -o /dev/null --max-time 60 "http://127.0.0.1:$1$r" || { echo "GET $r on :$1 failed" >&2; return 1; }
   done
 }
-touch_routes "$port" & touched=$!
-touch_routes "$served_port" & touched3=$!
-touch_routes "$primary_only_port" || fail "a catalog route failed on the primary-only store"
-wait "$touched" || fail "a catalog route failed on the store with standby routing"
-wait "$touched3" || fail "a catalog route failed on the store with the page cache"
+touch_routes "$served_port" & touched_served=$!
+touch_routes "$port" || fail "a catalog route failed on the compared store"
+wait "$touched_served" || fail "a catalog route failed on the store with the page cache"
 
 say "limits: liveness (no database) and pgbench of the film page query on node1"
 live="$(live_url "$port")"
@@ -353,20 +347,50 @@ echo "  limit-pgbench  film page query on node1: $tps tx/s"
 say "catalog routes: standby routing and primary-only, interleaved A-B-B-A (halves of ${duration} each way, merged in the report)"
 # Each route runs routing, primary-only, primary-only, routing for half the duration each: a machine whose load drifts
 # during a route's measurement (other work, a materialized-view refresh, pool connections renewed) weighs on both
-# stores alike, so the ratio compares the stores and not the moments they were measured at.
-# Before each route's four halves, both stores run it for a half unmeasured (primary-only, then routing). Without it
+# ways alike, so the ratio compares the ways and not the moments they were measured at.
+# Before each route's four halves, the store runs it for a half unmeasured each way (primary-only, then routing). Without it
 # a route's first half was the slowest of its four in 9 of 12 routes of a full run (f44544e: `/categories` 1,679 req/s,
 # then 2,292, 2,293 and 2,592), and the A-B-B-A order gives that first half to standby routing every time.
 half="$(as_duration $((ms / 2)))"
-compare_routes() { # compare_routes LABEL_SUFFIX [settle]: every route A-B-B-A on the routing and primary-only stores
+quarter="$(as_duration $((ms / 4)))"
+served_only() { # served_only REGEX: true when the RESULT line of bench.lua on stdin has answers, each read from a node matching REGEX
+  python3 -c 'import json, re, sys
+line = next(l for l in sys.stdin if l.startswith("RESULT "))
+r = json.loads(line[len("RESULT "):])
+sys.exit(0 if r["requests"] and all(re.fullmatch(sys.argv[1], n) for n in r["served"]) else 1)' "$1"
+}
+reads_from() { # reads_from standbys|primary ROUTE: where the compared store reads (PUT /api/cluster/reads as Mike)
+  # The store empties its read pool (Agroal does it on its own housekeeping thread, which on a saturated machine can
+  # be seconds behind) and the next reads open new connections where they should go, each with its warm-up read.
+  # The route's load runs, unmeasured, in runs of a quarter of a duration until one run's answers all came from the
+  # chosen side: that way it happens outside the measurement. Both ways get it, so each way has one half right after
+  # a switch and one after a half of its own.
+  local nodes='node[123]' runs=0
+  [ "$1" = primary ] && nodes=primary
+  printf 'user = "Mike:%s"\n' "$(secret staff.Mike.password)" | curl -fsS -o /dev/null --max-time 30 -K - -X PUT \
+    -H 'Content-Type: application/json' -d "{\"from\":\"$1\"}" "http://127.0.0.1:$port/api/cluster/reads" \
+    || fail "could not send the compared store's reads to the $1"
+  until wrk_route settle "$port" "$2" "$quarter" | served_only "$nodes( ?, ?$nodes)*"; do
+    runs=$((runs + 1))
+    [ "$runs" -lt 40 ] || fail "the compared store still read from other nodes than the $1 after 40 runs of $2"
+  done
+  record "{\"label\":\"switch\",\"to\":\"$1\",\"route\":\"$2\",\"runs\":$((runs + 1))}"
+}
+compare_routes() { # compare_routes LABEL_SUFFIX [settle]: every route A-B-B-A, the store's reads on the standbys (A) and on the primary (B)
   for route in "${routes[@]}"; do
     if [ "${2:-}" = settle ]; then
-      settle "$primary_only_port" "$route" "$half"
+      reads_from primary "$route"
       settle "$port" "$route" "$half"
+      reads_from standbys "$route"
+      settle "$port" "$route" "$half"
+    else
+      reads_from standbys "$route"
     fi
     run_wrk "routing$1" "$port" "$route" "$half"
-    run_wrk "primary-only$1" "$primary_only_port" "$route" "$half"
-    run_wrk "primary-only$1" "$primary_only_port" "$route" "$half"
+    reads_from primary "$route"
+    run_wrk "primary-only$1" "$port" "$route" "$half"
+    run_wrk "primary-only$1" "$port" "$route" "$half"
+    reads_from standbys "$route"
     run_wrk "routing$1" "$port" "$route" "$half"
   done
 }

@@ -62,7 +62,7 @@ def by_route(label):
 
 routing = by_route("routing")
 primary_only = by_route("primary-only")
-# the same two stores with each PostgreSQL node on a CPU budget of its own (cgroups; bench.sh budget_on)
+# the same store, both ways, with each PostgreSQL node on a CPU budget of its own (cgroups; bench.sh budget_on)
 budget = one("node-budget") or {}
 routing_budget, primary_only_budget = by_route("routing-budget"), by_route("primary-only-budget")
 
@@ -195,20 +195,27 @@ lines = [
     f"| pgbench, the film page's query on node1 ({machine.get('connections')} clients, prepared as the store's driver runs it) | {fmt(pgbench['rps'] if pgbench else None)} tx/s |",
     f"| combined limit (1 / (1/live + 1/pgbench)) | {fmt(combined)} req/s |", "",
     "## Catalog routes as customers get them (the store as shipped: page cache 1 s)", "",
-    "A third store with the defaults. A page asked for again within a second is sent from memory (`X-Cache: hit`, no "
+    "A second store with the defaults. A page asked for again within a second is sent from memory (`X-Cache: hit`, no "
     "database read); an older copy, for a few seconds more (`pagila.catalog.page-cache-stale`), is sent too while the store renders it again in the background "
     "(`X-Cache: stale`); \"kept\" is the share of answers sent from memory. The last column compares with the same route "
-    "when every request reads the database (the standby-routing store below). Each route ran half the duration "
+    "when every request reads the database (the compared store below, reading from the standbys). Each route ran half the duration "
     "unmeasured first.", "",
     "| route | req/s | p50 | p95 | p99 (ms) | kept | non-2xx | vs every request reading |", "|---|---|---|---|---|---|---|---|"]
 for r in order:
     a = served[r]
     lines.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {100 * kept_share(a):.0f} % | "
                  f"{non_2xx(a)} | {fmt(a['rps'] / routing[r]['rps'] if routing[r]['rps'] else None, 2)}x |")
+switches = [r["runs"] for r in runs("switch")]
+switch_note = (f"{len(switches)} switches, {sum(1 for n in switches if n == 1)} of them after one run, at most {max(switches)}"
+               if switches else "this run has no record of the switches")
 lines += [
     "", "## Catalog routes, every request reading the database: standby routing vs primary-only", "",
-    "Two stores without the page cache. Each route ran on both stores for half the duration unmeasured (primary-only, "
-    "then routing), then interleaved routing, primary-only, primary-only, routing (half the "
+    "One store without the page cache, its reads sent to the standbys (routing) or to the primary (primary-only) "
+    "between halves (`PUT /api/cluster/reads`; it empties the read pool), so both ways run the same JVM and its compiled "
+    "code. After each switch the route's load ran unmeasured, a quarter of the duration at a time, until one such run "
+    f"was served wholly from the chosen side ({switch_note}). Each route ran "
+    "half the duration unmeasured each way (primary-only, then routing), then interleaved routing, primary-only, "
+    "primary-only, routing (half the "
     "duration each); the figures merge the halves (req/s over both, percentiles of all requests); the halves' req/s are "
     "in the last column.", "",
     *COMPARISON_HEAD]
@@ -239,21 +246,21 @@ lines += ["", "## Standby routing vs primary-only, each node on a CPU budget of 
 if budget.get("cpu"):
     lines += [
         f"The table above compares two equal amounts of CPU: the four nodes share this machine's cores, so three standbys "
-        f"have no more to give than the primary. Standby routing is for nodes on machines of their own. Here the same two "
-        f"stores ran every route again with each PostgreSQL node in a cgroup of its own, its CPU quota "
+        f"have no more to give than the primary. Standby routing is for nodes on machines of their own. Here the same "
+        f"store ran every route again, both ways, with each PostgreSQL node in a cgroup of its own, its CPU quota "
         f"{budget.get('cpu')} of a core (cgroup {budget.get('cgroup')}, 10 ms period; by default a quarter of the machine's "
         f"{machine.get('cores')} cores, as if they were split evenly among the four nodes): three standbys then have three such "
         f"budgets, the primary one. Interleaved routing, primary-only, primary-only, routing, half the duration each; "
-        f"the stores had run every route just before. Printed, not judged: three budgets against one could hardly "
+        f"the store had run every route just before. Printed, not judged: three budgets against one could hardly "
         f"lose, so this shows what routing buys where the nodes have machines of their own, and the routing target "
         f"stays judged on the table above.", "",
         *COMPARISON_HEAD]
     lines += comparison_rows(routing_budget, primary_only_budget, budget_ratios)
     throttling = (one("node-throttling") or {}).get("nodes", {})
     if throttling:
-        # primary: the primary-only store's reads; standbys: the routing store's. A node throttled in most of its
+        # primary: the store's reads while sent to the primary; standbys: while sent to the standbys. A node throttled in most of its
         # periods had its budget as its limit.
-        lines += ["", "Each node's group over both stores' runs (`cpu.stat`): " + "; ".join(
+        lines += ["", "Each node's group over both ways' runs (`cpu.stat`): " + "; ".join(
             f"{n} {t.get('processes')} processes, throttled in {t.get('nr_throttled', 0):,} of {t.get('nr_periods', 0):,} "
             f"10 ms periods" for n, t in throttling.items()) + "."]
     lines += ["", "![routing](routing.svg)"]

@@ -9,6 +9,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -20,6 +21,8 @@ import java.util.logging.Logger;
  * every standby a third of the pool. The URL keeps all hosts and targetServerType=preferSecondary, so a standby
  * that is down is skipped by the driver as before and the primary still serves when no standby does.
  * Chosen over per-standby pools with a router: one pool, one persistence unit, the same failover code paths.
+ * While the operator sends reads to the primary ({@link ReadRouting}) the primary comes first instead, with
+ * targetServerType=preferPrimary, so a primary lost meanwhile still leaves the reads a standby.
  * <p>
  * Each new connection also reads the film page view once before the pool hands it out (see {@link #warm}).
  */
@@ -33,7 +36,9 @@ public class StandbyRotationDriver implements Driver {
         if (!acceptsURL(url)) {
             return null;
         }
-        Connection connection = postgres.connect(rotate(url, servingStandbys(), TURN.getAndIncrement()), info);
+        String routed = primaryToReadFrom().map(primary -> onPrimary(url, primary))
+                .orElseGet(() -> rotate(url, servingStandbys(), TURN.getAndIncrement()));
+        Connection connection = postgres.connect(routed, info);
         if (connection != null) {
             warm(connection);
         }
@@ -74,6 +79,20 @@ public class StandbyRotationDriver implements Driver {
             return List.of();
         }
         return container.instance(ClusterState.class).get().servingStandbys();
+    }
+
+    /** The primary's host:port while reads are sent to it (and there is one); empty otherwise. */
+    private static Optional<String> primaryToReadFrom() {
+        var container = Arc.container();
+        if (container == null || !container.isRunning()) {
+            return Optional.empty();
+        }
+        return container.instance(ReadRouting.class).get().primaryToReadFrom();
+    }
+
+    /** The URL with the primary first and the primary preferred; the other hosts stay as the fallback. */
+    static String onPrimary(String url, String primary) {
+        return rotate(url, List.of(primary), 0).replace("targetServerType=preferSecondary", "targetServerType=preferPrimary");
     }
 
     /**

@@ -40,4 +40,13 @@ class StandbyRotationDriverTest {
         String primaryOnly = "jdbc:postgresql://127.0.0.1:5432/pagila?readOnly=true";
         assertEquals(primaryOnly, StandbyRotationDriver.rotate(primaryOnly, List.of("127.0.0.1:5433"), 0));
     }
+
+    @Test
+    void readsSentToThePrimaryPreferItAndKeepTheStandbysAsFallback() {
+        assertEquals("jdbc:postgresql://127.0.0.1:5432,127.0.0.1:5433,127.0.0.1:5434,127.0.0.1:5435/pagila"
+                + "?targetServerType=preferPrimary&loadBalanceHosts=false&connectTimeout=1", StandbyRotationDriver.onPrimary(URL, "127.0.0.1:5432"));
+        // after a failover the new primary comes first
+        assertEquals("jdbc:postgresql://127.0.0.1:5434,127.0.0.1:5432,127.0.0.1:5433,127.0.0.1:5435/pagila"
+                + "?targetServerType=preferPrimary&loadBalanceHosts=false&connectTimeout=1", StandbyRotationDriver.onPrimary(URL, "127.0.0.1:5434"));
+    }
 }

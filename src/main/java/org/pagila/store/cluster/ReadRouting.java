@@ -1,0 +1,90 @@
+package org.pagila.store.cluster;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.pagila.cluster.ClusterSettings;
+
+/**
+ * Where the read pool's new connections go: the standbys that serve reads (the default), or the primary while there
+ * is one. An operator sends the catalog's reads to the primary (PUT /api/cluster/reads) while the standbys are rebuilt
+ * or suspected, and back; the benchmark compares the two on one store, so both ways run the same warm JIT and only
+ * the node differs (k6/bench.sh). Without a primary the reads stay on the standbys whatever the choice: the catalog
+ * keeps working in read-only mode. The choice lives in this process; each start begins from pagila.reads.from.
+ */
+@ApplicationScoped
+public class ReadRouting {
+    private static final Logger LOG = Logger.getLogger(ReadRouting.class);
+
+    public enum Source {
+        STANDBYS, PRIMARY;
+
+        /** "standbys" or "primary", as the API and the configuration spell it. */
+        public String spelled() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Optional<Source> parse(String spelled) {
+            return Arrays.stream(values()).filter(s -> s.spelled().equals(spelled)).findFirst();
+        }
+    }
+
+    @ConfigProperty(name = "pagila.reads.from", defaultValue = "standbys")
+    String configured;
+
+    @Inject
+    ClusterState cluster;
+
+    @Inject
+    ClusterSettings settings;
+
+    @Inject
+    @DataSource("standby")
+    AgroalDataSource readPool;
+
+    private volatile Source source = Source.STANDBYS;
+
+    @PostConstruct
+    void init() {
+        source = Source.parse(configured).orElseThrow(() -> new IllegalArgumentException(
+                "pagila.reads.from is \"standbys\" or \"primary\", not \"" + configured + "\""));
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /**
+     * Sets where reads go; a change empties the read pool (idle connections now, busy ones when returned), so the
+     * next reads open connections where they should go. Safe to repeat: the same choice again changes nothing.
+     */
+    public synchronized void readFrom(Source wanted, String who) {
+        if (wanted == source) {
+            return;
+        }
+        LOG.infof("Catalog reads from the %s (was: the %s), set by %s", wanted.spelled(), source.spelled(), who);
+        source = wanted;
+        readPool.flush(AgroalDataSource.FlushMode.GRACEFUL);
+    }
+
+    /** host:port of the primary a new read connection should open on; empty: the standbys in turn. */
+    Optional<String> primaryToReadFrom() {
+        return primaryToReadFrom(source, cluster.view(), name -> settings.node(name).hostPort());
+    }
+
+    /** The decision alone: the primary only when it is chosen and the store knows one (it is writable). */
+    static Optional<String> primaryToReadFrom(Source source, ClusterState.View view, Function<String, String> address) {
+        if (source != Source.PRIMARY || view.mode() != ClusterState.Mode.READ_WRITE) {
+            return Optional.empty();
+        }
+        return view.primary().map(address);
+    }
+}

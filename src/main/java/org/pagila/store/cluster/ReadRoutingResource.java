@@ -1,0 +1,59 @@
+package org.pagila.store.cluster;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.pagila.store.web.UserError;
+
+/**
+ * /api/cluster/reads: where catalog reads go, "standbys" (the default) or "primary" (see {@link ReadRouting}). Anyone
+ * may look; staff change it with HTTP Basic and a JSON body. A web page cannot send it a PUT with a browser's saved
+ * credentials: a cross-site PUT needs a CORS preflight the store never grants, and a form cannot PUT.
+ */
+@Path("/api/cluster/reads")
+@Produces(MediaType.APPLICATION_JSON)
+public class ReadRoutingResource {
+
+    /** from: "standbys" or "primary"; reading: where new read connections open now (the primary only while there is one). */
+    public record Reads(String from, String reading) {
+    }
+
+    /** The body of a change: {"from": "primary"}. */
+    public record Change(String from) {
+    }
+
+    @Inject
+    ReadRouting routing;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @GET
+    @APIResponse(responseCode = "200", description = "Where catalog reads go")
+    public Reads reads() {
+        return new Reads(routing.source().spelled(), routing.primaryToReadFrom().isPresent() ? "primary" : "standbys");
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("staff")
+    @APIResponse(responseCode = "200", description = "Set (setting it again changes nothing); new read connections open where it says")
+    @APIResponse(responseCode = "400", description = "No body, or from is neither \"standbys\" nor \"primary\"")
+    @APIResponse(responseCode = "401", description = "Not signed in: HTTP Basic with a staff username and password")
+    @APIResponse(responseCode = "415", description = "The body is not JSON")
+    public Reads change(Change change) {
+        String from = change == null ? null : change.from();
+        ReadRouting.Source source = ReadRouting.Source.parse(from).orElseThrow(() -> UserError.badRequest(
+                "Say where reads go: {\"from\": \"standbys\"} or {\"from\": \"primary\"}"
+                        + (from == null ? "." : ", not '" + UserError.abbreviate(from) + "'.")));
+        routing.readFrom(source, identity.getPrincipal().getName());
+        return reads();
+    }
+}

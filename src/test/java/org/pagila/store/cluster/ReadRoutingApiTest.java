@@ -1,0 +1,77 @@
+package org.pagila.store.cluster;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagila.store.counter.Staff;
+
+/**
+ * PUT /api/cluster/reads on the real cluster: one test per status, and the reads really move (X-Served-By names the
+ * node of the connection each request read from). Every test leaves the reads on the standbys, where the other
+ * tests of this store expect them.
+ */
+@QuarkusTest
+class ReadRoutingApiTest {
+    private static final String ROUTE = "/api/films/1";
+
+    @AfterEach
+    void backToTheStandbys() {
+        Staff.mike().body("{\"from\":\"standbys\"}").put("/api/cluster/reads").then().statusCode(200);
+    }
+
+    private static String servedBy() {
+        return given().get(ROUTE).then().statusCode(200).extract().header("X-Served-By");
+    }
+
+    @Test
+    void staffSendTheReadsToThePrimaryAndBack() {
+        given().get("/api/cluster/reads").then().statusCode(200).body("from", equalTo("standbys")).body("reading", equalTo("standbys"));
+        Staff.mike().body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(200)
+                .body("from", equalTo("primary")).body("reading", equalTo("primary"));
+        // the pool's busy connections close when returned, so a request already reading may finish where it was
+        await("reads on the primary").atMost(Duration.ofSeconds(10)).until(() -> "primary".equals(servedBy()));
+        for (int i = 0; i < 20; i++) {
+            assertEquals("primary", servedBy(), "request " + i + " after the switch");
+        }
+        // the same choice again changes nothing and says so
+        Staff.mike().body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(200).body("from", equalTo("primary"));
+
+        Staff.mike().body("{\"from\":\"standbys\"}").put("/api/cluster/reads").then().statusCode(200).body("from", equalTo("standbys"));
+        await("reads on the standbys").atMost(Duration.ofSeconds(10)).until(() -> servedBy().matches("node[123]"));
+        for (int i = 0; i < 20; i++) {
+            String node = servedBy();
+            assertTrue(node.matches("node[123]"), "request " + i + " after the switch back served by " + node);
+        }
+    }
+
+    @Test
+    void anUnknownSourceIs400WithWhatItTakes() {
+        Staff.mike().body("{\"from\":\"node2\"}").put("/api/cluster/reads").then().statusCode(400)
+                .body("message", containsString("{\"from\": \"primary\"}")).body("message", containsString("not 'node2'"));
+        Staff.mike().body("{}").put("/api/cluster/reads").then().statusCode(400).body("message", containsString("Say where reads go"));
+        given().get("/api/cluster/reads").then().statusCode(200).body("from", equalTo("standbys"));
+    }
+
+    @Test
+    void withoutStaffCredentialsIs401AndNothingMoves() {
+        given().contentType("application/json").body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(401);
+        given().auth().preemptive().basic("Mike", "not-his-password").contentType("application/json")
+                .body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(401);
+        given().get("/api/cluster/reads").then().statusCode(200).body("from", equalTo("standbys"));
+    }
+
+    @Test
+    void aFormBodyIs415() {
+        given().auth().preemptive().basic("Mike", Staff.password("Mike")).contentType("application/x-www-form-urlencoded")
+                .formParam("from", "primary").put("/api/cluster/reads").then().statusCode(415);
+        given().get("/api/cluster/reads").then().statusCode(200).body("from", equalTo("standbys"));
+    }
+}
