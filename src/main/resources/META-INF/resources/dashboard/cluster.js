@@ -39,7 +39,8 @@
     }
     document.getElementById('mode-text').textContent = text;
     document.getElementById('mode-detail').textContent =
-      (snapshot.primary ? '· primary: ' + snapshot.primary + ' · ' : '· ') + detail;
+      (snapshot.primary ? '· primary: ' + snapshot.primary + ' · ' : '· ') + detail +
+      ' · catalog reads from the ' + snapshot.readsFrom;
   }
 
   function renderCard(node) {

@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.util.Arrays;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.pagila.cluster.ClusterSettings;
+import org.pagila.store.dashboard.ClusterEvent;
 
 /**
  * Where the read pool's new connections go: the standbys that serve reads (the default), or the primary while there
@@ -50,6 +52,10 @@ public class ReadRouting {
     @DataSource("standby")
     AgroalDataSource readPool;
 
+    /** The /cluster page's timeline shows who moved the reads, and when. */
+    @Inject
+    Event<ClusterEvent> events;
+
     private volatile Source source = Source.STANDBYS;
 
     @PostConstruct
@@ -58,8 +64,14 @@ public class ReadRouting {
                 "pagila.reads.from is \"standbys\" or \"primary\", not \"" + configured + "\""));
     }
 
+    /** The choice. */
     public Source source() {
         return source;
+    }
+
+    /** Where new read connections open now: the primary only while it is chosen and there is one. */
+    public Source reading() {
+        return primaryToReadFrom().isPresent() ? Source.PRIMARY : Source.STANDBYS;
     }
 
     /**
@@ -73,6 +85,7 @@ public class ReadRouting {
         LOG.infof("Catalog reads from the %s (was: the %s), set by %s", wanted.spelled(), source.spelled(), who);
         source = wanted;
         readPool.flush(AgroalDataSource.FlushMode.GRACEFUL);
+        events.fire(ClusterEvent.now(ClusterEvent.Type.READS, null, who + " sent the catalog's reads to the " + wanted.spelled()));
     }
 
     /** host:port of the primary a new read connection should open on; empty: the standbys in turn. */

@@ -38,7 +38,7 @@ public class ReadRoutingResource {
     @GET
     @APIResponse(responseCode = "200", description = "Where catalog reads go")
     public Reads reads() {
-        return new Reads(routing.source().spelled(), routing.primaryToReadFrom().isPresent() ? "primary" : "standbys");
+        return new Reads(routing.source().spelled(), routing.reading().spelled());
     }
 
     @PUT

@@ -18,7 +18,9 @@ public record ClusterEvent(Instant at, Type type, String node, String message) {
         /** published by the backup feature: base backups, WAL archiving */
         BACKUP,
         /** a staff member used a demo control on the page */
-        DEMO_CONTROL
+        DEMO_CONTROL,
+        /** a staff member sent the catalog's reads to the primary or back to the standbys (PUT /api/cluster/reads) */
+        READS
     }
 
     public static ClusterEvent now(Type type, String node, String message) {

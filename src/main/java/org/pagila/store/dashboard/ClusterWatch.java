@@ -23,6 +23,7 @@ import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.probe.NodeStatus;
 import org.pagila.store.cluster.ClusterCredentials;
 import org.pagila.store.cluster.ClusterState;
+import org.pagila.store.cluster.ReadRouting;
 
 /**
  * Follows the store's view of the cluster and, each time it changes, derives events, updates the metrics and the
@@ -37,6 +38,9 @@ public class ClusterWatch {
 
     @Inject
     ClusterState state;
+
+    @Inject
+    ReadRouting routing;
 
     @Inject
     ClusterSettings settings;
@@ -147,7 +151,7 @@ public class ClusterWatch {
         List<ClusterEvent> recent = events.recent();
         List<Snapshot.Line> lines = recent.subList(Math.max(0, recent.size() - EVENTS_SHOWN), recent.size()).stream()
                 .map(e -> new Snapshot.Line(e.at().toEpochMilli(), e.type().name(), e.node(), e.message())).toList();
-        return new Snapshot(view.mode().name(), view.primary().orElse(null), now, cards, lines);
+        return new Snapshot(view.mode().name(), view.primary().orElse(null), routing.reading().spelled(), now, cards, lines);
     }
 
     private Snapshot.Card card(ClusterState.View view, ReplicationDetails.Details known, NodeStatus node, double readsPerSecond) {

@@ -2,8 +2,11 @@ package org.pagila.store.dashboard;
 
 import java.util.List;
 
-/** What the /cluster page receives on every push: the whole picture, so a client that (re)connects needs nothing else. */
-public record Snapshot(String mode, String primary, long checkedAt, List<Card> nodes, List<Line> events) {
+/**
+ * What the /cluster page receives on every push: the whole picture, so a client that (re)connects needs nothing else.
+ * readsFrom: where catalog reads go now, "standbys" or "primary" (PUT /api/cluster/reads).
+ */
+public record Snapshot(String mode, String primary, String readsFrom, long checkedAt, List<Card> nodes, List<Line> events) {
 
     /** One node's card. Times are epoch milliseconds; absent figures are null. */
     public record Card(String name, String address, String role, String state, Integer timeline, String receivedLsn,

@@ -7,14 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -38,6 +31,7 @@ import org.pagila.store.cluster.ClusterState;
 import org.pagila.store.cluster.TestCluster;
 import org.pagila.store.dashboard.ClusterEvent;
 import org.pagila.store.dashboard.ClusterEvents;
+import org.pagila.store.dashboard.ClusterStream;
 import org.pagila.store.web.Management;
 
 /**
@@ -75,7 +69,7 @@ class BackupFiguresTest {
 
         // the page's snapshot is rebuilt at the store's next look at the cluster (every second), not when an event comes
         Awaitility.await("the /cluster stream carries the backup").atMost(SEEN_WITHIN).pollInterval(Duration.ofMillis(500))
-                .until(this::firstSnapshot, snapshot -> snapshot.contains("\"type\":\"BACKUP\"")
+                .until(() -> ClusterStream.firstSnapshot(stream), snapshot -> snapshot.contains("\"type\":\"BACKUP\"")
                         && snapshot.contains("base backup " + backup.id() + " completed"));
     }
 
@@ -124,22 +118,5 @@ class BackupFiguresTest {
 
     private static double epoch(Instant instant) {
         return instant.toEpochMilli() / 1000.0;
-    }
-
-    /** The first server-sent event of /cluster/stream: the snapshot a page gets when it opens. */
-    private String firstSnapshot() throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream")
-                .timeout(Duration.ofSeconds(10)).build();
-        HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode());
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.startsWith("data:")) {
-                    return line.substring(5);
-                }
-            }
-        }
-        throw new AssertionError("no event on /cluster/stream");
     }
 }

@@ -7,11 +7,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.pagila.store.counter.Staff;
+import org.pagila.store.dashboard.ClusterStream;
 
 /**
  * PUT /api/cluster/reads on the real cluster: one test per status, and the reads really move (X-Served-By names the
@@ -21,6 +24,9 @@ import org.pagila.store.counter.Staff;
 @QuarkusTest
 class ReadRoutingApiTest {
     private static final String ROUTE = "/api/films/1";
+
+    @TestHTTPResource("/cluster/stream")
+    URL stream;
 
     @AfterEach
     void backToTheStandbys() {
@@ -32,7 +38,7 @@ class ReadRoutingApiTest {
     }
 
     @Test
-    void staffSendTheReadsToThePrimaryAndBack() {
+    void staffSendTheReadsToThePrimaryAndBack() throws Exception {
         given().get("/api/cluster/reads").then().statusCode(200).body("from", equalTo("standbys")).body("reading", equalTo("standbys"));
         Staff.mike().body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(200)
                 .body("from", equalTo("primary")).body("reading", equalTo("primary"));
@@ -41,6 +47,10 @@ class ReadRoutingApiTest {
         for (int i = 0; i < 20; i++) {
             assertEquals("primary", servedBy(), "request " + i + " after the switch");
         }
+        // the /cluster page says where reads go, and its timeline who sent them there
+        await("the /cluster page shows it").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500))
+                .until(() -> ClusterStream.firstSnapshot(stream), snapshot -> snapshot.contains("\"readsFrom\":\"primary\"")
+                        && snapshot.contains("Mike sent the catalog's reads to the primary"));
         // the same choice again changes nothing and says so
         Staff.mike().body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(200).body("from", equalTo("primary"));
 
