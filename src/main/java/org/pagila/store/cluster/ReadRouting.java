@@ -75,8 +75,10 @@ public class ReadRouting {
     }
 
     /**
-     * Sets where reads go; a change empties the read pool (idle connections now, busy ones when returned), so the
-     * next reads open connections where they should go. Safe to repeat: the same choice again changes nothing.
+     * Sets where reads go; a change empties the read pool, so the next reads open connections where they should go.
+     * Agroal empties it on its own housekeeping thread, idle connections first and busy ones when returned: on an idle
+     * store within milliseconds, on a saturated one sometimes seconds later (k6/bench.sh waits for it). Safe to
+     * repeat: the same choice again changes nothing.
      */
     public synchronized void readFrom(Source wanted, String who) {
         if (wanted == source) {

@@ -48,6 +48,7 @@ public class ReadRoutingResource {
     @APIResponse(responseCode = "400", description = "No body, or from is neither \"standbys\" nor \"primary\"")
     @APIResponse(responseCode = "401", description = "Not signed in: HTTP Basic with a staff username and password")
     @APIResponse(responseCode = "415", description = "The body is not JSON")
+    @APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address or for this username; Retry-After says when to try again")
     public Reads change(Change change) {
         String from = change == null ? null : change.from();
         ReadRouting.Source source = ReadRouting.Source.parse(from).orElseThrow(() -> UserError.badRequest(

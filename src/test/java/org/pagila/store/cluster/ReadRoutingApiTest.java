@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
+import java.sql.Connection;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,15 @@ class ReadRoutingApiTest {
     @TestHTTPResource("/cluster/stream")
     URL stream;
 
+    /** Until the read pool has no session left on the primary: the next test class expects every read on a standby. */
     @AfterEach
     void backToTheStandbys() {
         Staff.mike().body("{\"from\":\"standbys\"}").put("/api/cluster/reads").then().statusCode(200);
+        await("no read-pool session on the primary").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try (Connection primary = TestCluster.superuser("primary", "postgres")) {
+                return TestCluster.count(primary, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pagila-store-reads'") == 0;
+            }
+        });
     }
 
     private static String servedBy() {
@@ -75,6 +82,22 @@ class ReadRoutingApiTest {
         given().contentType("application/json").body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(401);
         given().auth().preemptive().basic("Mike", "not-his-password").contentType("application/json")
                 .body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(401);
+        given().get("/api/cluster/reads").then().statusCode(200).body("from", equalTo("standbys"));
+    }
+
+    /** The sign-in throttle guards this PUT as every Basic request; its own client address and username, as SignInHardeningTest. */
+    @Test
+    void repeatedWrongPasswordsAre429AndNothingMoves() {
+        String user = "reads" + System.nanoTime();
+        String from = "203.0.113." + (1 + (int) (Math.random() * 250));
+        int limit = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("pagila.sign-in.max-failures-per-username", Integer.class);
+        for (int i = 0; i < limit; i++) {
+            given().header("X-Forwarded-For", from).auth().preemptive().basic(user, "wrong" + i).contentType("application/json")
+                    .body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(401);
+        }
+        given().header("X-Forwarded-For", from).auth().preemptive().basic(user, "another").contentType("application/json")
+                .body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(429)
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue());
         given().get("/api/cluster/reads").then().statusCode(200).body("from", equalTo("standbys"));
     }
 
