@@ -74,20 +74,18 @@ public class StandbyRotationDriver implements Driver {
 
     /** host:port of every standby that serves reads now; empty before the store's first look at the cluster. */
     private static List<String> servingStandbys() {
-        var container = Arc.container();
-        if (container == null || !container.isRunning()) {
-            return List.of();
-        }
-        return container.instance(ClusterState.class).get().servingStandbys();
+        return bean(ClusterState.class).map(ClusterState::servingStandbys).orElse(List.of());
     }
 
     /** The primary's host:port while reads are sent to it (and there is one); empty otherwise. */
     private static Optional<String> primaryToReadFrom() {
+        return bean(ReadRouting.class).flatMap(ReadRouting::primaryToReadFrom);
+    }
+
+    /** The store's bean, once its container runs (the pool may open connections before or after it). */
+    private static <T> Optional<T> bean(Class<T> type) {
         var container = Arc.container();
-        if (container == null || !container.isRunning()) {
-            return Optional.empty();
-        }
-        return container.instance(ReadRouting.class).get().primaryToReadFrom();
+        return container == null || !container.isRunning() ? Optional.empty() : Optional.of(container.instance(type).get());
     }
 
     /** The URL with the primary first and the primary preferred; the other hosts stay as the fallback. */

@@ -89,8 +89,8 @@ class ReadRoutingApiTest {
     @Test
     void repeatedWrongPasswordsAre429AndNothingMoves() {
         String user = "reads" + System.nanoTime();
-        String from = "203.0.113." + (1 + (int) (Math.random() * 250));
-        int limit = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("pagila.sign-in.max-failures-per-username", Integer.class);
+        String from = Staff.clientAddress();
+        int limit = Staff.signInLimit("pagila.sign-in.max-failures-per-username");
         for (int i = 0; i < limit; i++) {
             given().header("X-Forwarded-For", from).auth().preemptive().basic(user, "wrong" + i).contentType("application/json")
                     .body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(401);

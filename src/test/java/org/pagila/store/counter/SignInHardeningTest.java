@@ -22,29 +22,20 @@ import org.pagila.store.web.Management;
 @QuarkusTest
 class SignInHardeningTest {
 
-    /** Each test acts from its own client address (the test profile trusts X-Forwarded-For, as behind a proxy). */
-    private static String address() {
-        return "203.0.113." + (1 + (int) (Math.random() * 250));
-    }
-
-    private static int limit(String key) {
-        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue(key, Integer.class);
-    }
-
     @Test
     void failedSignInsForOneUsernameAreThrottledWith429AndRetryAfter() {
         String user = "guess" + System.nanoTime();
-        for (int i = 0; i < limit("pagila.sign-in.max-failures-per-username"); i++) {
-            given().header("X-Forwarded-For", address()).auth().preemptive().basic(user, "wrong" + i)
+        for (int i = 0; i < Staff.signInLimit("pagila.sign-in.max-failures-per-username"); i++) {
+            given().header("X-Forwarded-For", Staff.clientAddress()).auth().preemptive().basic(user, "wrong" + i)
                     .get("/api/customers/1").then().statusCode(401);
         }
-        Response refused = given().header("X-Forwarded-For", address()).auth().preemptive().basic(user, "another")
+        Response refused = given().header("X-Forwarded-For", Staff.clientAddress()).auth().preemptive().basic(user, "another")
                 .get("/api/customers/1");
         assertEquals(429, refused.statusCode(), refused.asString());
         assertTrue(Integer.parseInt(refused.header("Retry-After")) > 0);
         assertTrue(refused.jsonPath().getString("message").contains("Too many failed sign-ins"));
         // the form is throttled for that username too, and lands on a page that says so
-        Staff.signInForm(user, "x").header("X-Forwarded-For", address()).post("/j_security_check")
+        Staff.signInForm(user, "x").header("X-Forwarded-For", Staff.clientAddress()).post("/j_security_check")
                 .then().statusCode(302).header("Location", endsWith("/staff/sign-in?error=throttled"));
         given().get("/staff/sign-in?error=throttled").then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue())
                 .body(containsString("Too many failed sign-ins"));
@@ -53,13 +44,13 @@ class SignInHardeningTest {
     @Test
     void failedSignInsFromOneAddressAreThrottledForEveryUsername() {
         String from = "198.51.100." + (1 + (int) (Math.random() * 250));
-        for (int i = 0; i < limit("pagila.sign-in.max-failures-per-address"); i++) {
+        for (int i = 0; i < Staff.signInLimit("pagila.sign-in.max-failures-per-address"); i++) {
             given().header("X-Forwarded-For", from).auth().preemptive().basic("user" + i + "-" + System.nanoTime(), "x")
                     .get("/api/customers/1").then().statusCode(401);
         }
         given().header("X-Forwarded-For", from).auth().preemptive().basic("Mike", Staff.password("Mike"))
                 .get("/api/customers/1").then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue());
-        given().header("X-Forwarded-For", address()).auth().preemptive().basic("Mike", Staff.password("Mike"))
+        given().header("X-Forwarded-For", Staff.clientAddress()).auth().preemptive().basic("Mike", Staff.password("Mike"))
                 .get("/api/customers/1").then().statusCode(200);
     }
 

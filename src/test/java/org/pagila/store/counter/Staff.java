@@ -23,6 +23,16 @@ public final class Staff {
         return Secrets.load(TestCluster.settings().secretsFile()).get(StaffPasswords.secretsKey(username));
     }
 
+    /** A client address of its own (the test profile trusts X-Forwarded-For, as behind a proxy), for the sign-in throttle. */
+    public static String clientAddress() {
+        return "203.0.113." + (1 + (int) (Math.random() * 250));
+    }
+
+    /** A sign-in throttle limit as configured (pagila.sign-in.max-failures-per-username or -per-address). */
+    public static int signInLimit(String key) {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue(key, Integer.class);
+    }
+
     /** The JSON API as Mike (store 1), HTTP Basic. */
     public static RequestSpecification mike() {
         return given().auth().preemptive().basic("Mike", password("Mike")).contentType("application/json");
