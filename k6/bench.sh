@@ -5,6 +5,8 @@
 #   2. every catalog route: requests/s, p50/p95/p99, with standby routing and with primary-only reads, interleaved
 #      (one store, its reads sent to the primary and back between halves: PUT /api/cluster/reads), and the ratio per
 #      route; with the page cache off, so every request reads the database;
+#   2'. the same comparison for the database alone: pgbench of three routes' queries spread over the standbys vs all
+#      on the primary, so the part of the ratio that is the nodes sharing the machine shows apart from the store;
 #   2a. the same comparison with each PostgreSQL node on a CPU budget of its own (a cgroup with a quota, as if each had
 #      its own quarter of the machine; needs a writable cgroup cpu controller, i.e. root), which is what routing is for;
 #   2b. every catalog route as customers get it: a second store with the defaults (the 1 s page cache on);
@@ -395,6 +397,41 @@ compare_routes() { # compare_routes LABEL_SUFFIX [settle]: every route A-B-B-A, 
   done
 }
 compare_routes "" settle
+
+# ---- The database alone: reads spread over three standbys that share the cores, vs all on the primary ----------------
+# No store in between: one pgbench per standby at once (the connections split among them), then the same three all on
+# the primary, A-B-B-A, each with a route's own queries. Three servers on one machine each keep their own copy of the
+# pages, plans and processes in the same CPU caches; what that costs with no store involved is the floor under the
+# store's routing ratio above (by hand, on the bench cluster after 150 s of rentals, two or three rounds each: the
+# popularity list 0.94x and 0.97x, a copy's open-rental count 0.87x and 0.96x, the film page 0.94x to 1.04x).
+spread_tps() { # spread_tps SCRIPT SECONDS HOST...: the summed tx/s of one pgbench per HOST, all at once
+  local script="$1" secs="$2" i=0 n h pids=() files=()
+  shift 2
+  for h in "$@"; do
+    n=$(( connections / $# + (i < connections % $# ? 1 : 0) ))
+    files+=("$out/pgbench-spread-$i.txt")
+    PGPASSWORD="$(secret pagila_app.password)" "$pg_tools/pgbench" -n -M prepared -c "$n" -j 1 -T "$secs" \
+      -h "${h%:*}" -p "${h#*:}" -U pagila_app -f "$script" pagila > "${files[$i]}" 2>&1 &
+    pids+=($!)
+    i=$((i + 1))
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" && grep -q '^tps = ' "${files[$i]}" || { tail -3 "${files[$i]}" >&2; fail "pgbench of $script on $*: no result"; }
+  done
+  sed -n 's/^tps = \([0-9.]*\).*/\1/p' "${files[@]}" | awk '{ s += $1 } END { printf "%.1f", s }'
+  rm -f "${files[@]}"
+}
+spread_half=$(( seconds / 2 < 1 ? 1 : seconds / 2 ))
+say "the database alone: each route's queries by pgbench, spread over the three standbys vs all on the primary, A-B-B-A (${spread_half} s each)"
+for query in film-page popularity actor-page; do
+  script="$here/$query.pgbench.sql"
+  s1=$(spread_tps "$script" "$spread_half" "${hosts[1]}" "${hosts[2]}" "${hosts[3]}")
+  p1=$(spread_tps "$script" "$spread_half" "$primary" "$primary" "$primary")
+  p2=$(spread_tps "$script" "$spread_half" "$primary" "$primary" "$primary")
+  s2=$(spread_tps "$script" "$spread_half" "${hosts[1]}" "${hosts[2]}" "${hosts[3]}")
+  record "{\"label\":\"db-spread\",\"query\":\"$query\",\"standbys\":[$s1,$s2],\"primary\":[$p1,$p2]}"
+  echo "  db-spread $query: standbys $s1 / $s2 tx/s, primary $p1 / $p2 tx/s"
+done
 
 # The same comparison with each node on its CPU budget (see budget_on). The stores ran every route just before: no
 # settling half.

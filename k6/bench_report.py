@@ -242,6 +242,24 @@ def comparison_rows(routed, primary, ratios):
 
 
 lines += comparison_rows(routing, primary_only, shared_ratios)
+# the database alone (bench.sh spread_tps): the same A-B-B-A with no store, so the nodes' sharing shows apart from it
+db_spread = {r["query"]: r for r in runs("db-spread")}
+db_ratios = {q: sum(r["standbys"]) / sum(r["primary"]) for q, r in db_spread.items() if sum(r["primary"])}
+DB_ROUTES = {"film-page": "/films/{id}", "popularity": "/films?sort=popularity", "actor-page": "/actors/{id}"}
+if db_spread:
+    lines += ["", "## The database alone: reads spread over the standbys vs all on the primary", "",
+              "No store in between: each route's own queries (`k6/*.pgbench.sql`: the film page's row of `film_page`, the "
+              "popularity list's and an actor page's queries as Hibernate sends them), one pgbench "
+              f"per standby at once with the {machine.get('connections')} connections split among them, then the same three "
+              "pgbench all on the primary; interleaved standbys, primary, primary, standbys. Where the nodes share the "
+              "machine's cores, three servers keep three copies of the pages, plans and processes in the same CPU caches: "
+              "this is the database's own ratio, under the store's in the table above (printed, not judged).", "",
+              "| queries of | tx/s spread over the standbys | tx/s all on the primary | standbys / primary | store's routing / primary-only | halves s/p/p/s |",
+              "|---|---|---|---|---|---|"]
+    for q, r in db_spread.items():
+        route = DB_ROUTES.get(q, q)
+        lines.append(f"| `{route}` | {fmt(sum(r['standbys']) / 2)} | {fmt(sum(r['primary']) / 2)} | {fmt(db_ratios.get(q), 2)}x | "
+                     f"{fmt(shared_ratios.get(route), 2)}x | {' / '.join(fmt(v) for v in [r['standbys'][0], *r['primary'], r['standbys'][1]])} |")
 lines += ["", "## Standby routing vs primary-only, each node on a CPU budget of its own", ""]
 if budget.get("cpu"):
     lines += [
@@ -323,6 +341,9 @@ if shared_ratios:
         beside = f"each node on {budget.get('cpu')} of a core: lowest {budget_ratios[blow]:.2f}x (`{blow}`)"
     else:
         beside = "with a CPU budget per node: not measured"
+    if db_ratios:
+        dlow = min(db_ratios, key=db_ratios.get)
+        beside += f"; the database alone, spread over the standbys / all on the primary: lowest {db_ratios[dlow]:.2f}x (`{DB_ROUTES.get(dlow, dlow)}`)"
     lines.append(target("routing / primary-only, every route", f"nodes sharing the cores: lowest {shared_ratios[low]:.2f}x "
                         f"(`{low}`); {beside}", ">= 1.0x", shared_ratios[low] >= 1.0))
 if reads:

@@ -67,7 +67,7 @@ class BenchmarkIT {
 
         String report = Files.readString(OUT.resolve("report.md"));
         for (String section : List.of("## Limits of this machine", "## Catalog routes as customers get them",
-                "## Catalog routes, every request reading", "## Standby routing vs primary-only, each node",
+                "## Catalog routes, every request reading", "## The database alone", "## Standby routing vs primary-only, each node",
                 "## Spread of reads", "## Rental API",
                 "## History x1 vs x2", "## Targets")) {
             assertTrue(report.contains(section), "report has " + section);
@@ -87,6 +87,7 @@ class BenchmarkIT {
         boolean budgetRecorded = false;
         boolean throttlingRecorded = false;
         int growthBaselines = 0;
+        List<String> spreadQueries = new ArrayList<>();
         Map<String, Integer> lagSamples = new java.util.HashMap<>();
         long keptAnswers = 0;
         int maxWorkers = maxWorkerThreads();
@@ -117,6 +118,14 @@ class BenchmarkIT {
             if (label.equals("grown-x1")) { // x1 again right before the growth: the comparison's equally warm side
                 growthBaselines++;
                 assertEquals("[\"200\"]", json.writeValueAsString(iterable(result.path("statuses").fieldNames())), line);
+            }
+            if (label.equals("db-spread")) { // pgbench of a route's queries: spread over the standbys, then all on the primary
+                for (String side : List.of("standbys", "primary")) {
+                    JsonNode halves = result.path(side);
+                    assertTrue(halves.size() == 2 && halves.get(0).asDouble() > 0 && halves.get(1).asDouble() > 0,
+                            "two halves of " + result.path("query").asText() + " on the " + side + ", each with transactions: " + result);
+                }
+                spreadQueries.add(result.path("query").asText());
             }
             if (label.equals("node-budget")) { // the nodes' CPU budgets need a writable cgroup cpu controller (root)
                 budgetRecorded = true;
@@ -163,6 +172,7 @@ class BenchmarkIT {
         measured.forEach((measurement, requests) -> assertTrue(requests > 0, "no answer in " + measurement + ": " + measured));
         assertTrue(lagSamples.containsKey("lag-start"), "the lag while the rental load started was recorded apart: " + lagSamples);
         assertTrue(lagSamples.getOrDefault("lag", 0) > 0, "the lag was sampled during the measured rental run: " + lagSamples);
+        assertEquals(List.of("film-page", "popularity", "actor-page"), spreadQueries, "the database alone, each route's queries both ways");
         assertTrue(historyChecked, "the history was grown and checked");
         assertTrue(workersCounted, "the worker threads were counted after the warm-up");
         assertEquals(3, growthBaselines, "/, the popularity sort and the film page measured at x1 right before the growth");

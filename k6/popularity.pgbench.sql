@@ -1,0 +1,2 @@
+-- pgbench script of k6/bench.sh: the query of /films?sort=popularity (its first page), as Hibernate sends it.
+select f1_0.film_id,f1_0.title,f1_0.description,f1_0.release_year,f1_0.rating,f1_0.length,f1_0.rental_rate,coalesce(fp1_0.rentals,0),true,(select count(*) from film f2_0) from film f1_0 left join film_popularity fp1_0 on fp1_0.film_id=f1_0.film_id order by coalesce(fp1_0.rentals,0) desc,f1_0.title,f1_0.film_id offset 0 rows fetch first 24 rows only;
