@@ -498,6 +498,7 @@ history_facts() {
     'overlapping_pairs', (SELECT count(*) FROM rental a JOIN rental b ON a.inventory_id = b.inventory_id AND a.rental_id < b.rental_id
        AND tstzrange(a.rental_date, coalesce(a.return_date, 'infinity')) && tstzrange(b.rental_date, coalesce(b.return_date, 'infinity'))),
     'generated', (SELECT coalesce(sum(rentals), 0) FROM history_growth),
+    'rental_vacuums', (SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'rental'),
     'originals', (SELECT count(*) FROM rental r, (SELECT original_start s, original_end e FROM history_growth LIMIT 1) g
        WHERE r.rental_date BETWEEN g.s AND g.e))"
 }

@@ -102,6 +102,7 @@ class BenchmarkIT {
                 assertEquals(before.path("rentals").asLong() + after.path("generated").asLong(), after.path("rentals").asLong());
                 assertEquals(before.path("open").asLong(), after.path("open").asLong(), "every generated rental is returned");
                 assertEquals(0, after.path("in_default_partition").asLong(), "grown payments are in their month's partition");
+                assertTrue(after.path("rental_vacuums").asLong() >= 1, "grow vacuums what it grew (not left to autovacuum under load): " + result);
                 assertTrue(after.path("overlapping_pairs").asLong() <= 2 * before.path("overlapping_pairs").asLong(),
                         "no copy rented twice at once beyond Pagila's own overlaps, repeated: " + result);
             }
