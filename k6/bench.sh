@@ -455,6 +455,12 @@ for route in "${routes[@]}"; do
   settle "$served_port" "$route" "$half"
   run_wrk served "$served_port" "$route"
 done
+# The page cache's background refreshes over all of it (the warm-up's included): a refresh without an answer leaves a
+# copy to expire, and then a customer's request renders it (PageRefresh).
+refreshes=$(curl -fsS --max-time 10 "http://127.0.0.1:$((served_port + 10))/q/metrics" | sed -n 's/^pagila_page_refreshes_total{outcome="\([a-z]*\)",\{0,1\}} \([0-9.E]*\)$/\1 \2/p' \
+  | python3 -c 'import json, sys; print(json.dumps({k: int(float(v)) for k, v in (l.split() for l in sys.stdin)}))')
+record "{\"label\":\"page-refreshes\",\"outcomes\":$refreshes}"
+echo "  background refreshes of stale copies (the store as shipped, since its start): $refreshes"
 
 say "rental API: 4 clients (HTTP Basic as Mike; films his store stocks, active customers), replication lag sampled on the primary; first ${half} unmeasured, as every route"
 # One psql session that runs the query every 0.2 s (\watch): a new psql process and login per sample took about a fifth

@@ -205,6 +205,12 @@ for r in order:
     a = served[r]
     lines.append(f"| `{r}` | {fmt(a['rps'])} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {100 * kept_share(a):.0f} % | "
                  f"{non_2xx(a)} | {fmt(a['rps'] / routing[r]['rps'] if routing[r]['rps'] else None, 2)}x |")
+refreshed = one("page-refreshes")
+if refreshed:
+    outcomes = refreshed["outcomes"]
+    lines += ["", f"Background refreshes of stale copies on this store since its start (warm-up included): "
+              f"{fmt(outcomes.get('answered', 0))} answered, {fmt(outcomes.get('failed', 0))} without an answer "
+              "(`pagila_page_refreshes_total`). A copy whose refresh got no answer expires, and a customer's request renders it."]
 switches = [r["runs"] for r in runs("switch")]
 switch_note = (f"{len(switches)} switches, {sum(1 for n in switches if n == 1)} of them after one run, at most {max(switches)}"
                if switches else "this run has no record of the switches")

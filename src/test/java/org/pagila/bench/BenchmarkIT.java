@@ -86,6 +86,7 @@ class BenchmarkIT {
         boolean budgeted = false;
         boolean budgetRecorded = false;
         boolean throttlingRecorded = false;
+        boolean refreshesCounted = false;
         int growthBaselines = 0;
         List<String> spreadQueries = new ArrayList<>();
         Map<String, Integer> lagSamples = new java.util.HashMap<>();
@@ -127,6 +128,11 @@ class BenchmarkIT {
                             "two halves of " + result.path("query").asText() + " on the " + side + ", each with transactions: " + result);
                 }
                 spreadQueries.add(result.path("query").asText());
+            }
+            if (label.equals("page-refreshes")) { // the store as shipped counts its background refreshes (/q/metrics)
+                JsonNode outcomes = result.path("outcomes");
+                refreshesCounted = outcomes.path("answered").isIntegralNumber() && outcomes.path("failed").isIntegralNumber();
+                assertTrue(refreshesCounted, "pagila_page_refreshes_total, answered and failed, from the store as shipped: " + result);
             }
             if (label.equals("node-budget")) { // the nodes' CPU budgets need a writable cgroup cpu controller (root)
                 budgetRecorded = true;
@@ -170,6 +176,7 @@ class BenchmarkIT {
         assertEquals(budgeted ? 60 : 36, measured.size(), "every catalog route was measured both ways (and both ways with "
                 + "CPU budgets when the nodes had them) and as shipped: " + measured);
         assertTrue(keptAnswers > 0, "the store as shipped sent answers from its page cache");
+        assertTrue(refreshesCounted, "the report has the page cache's background refreshes");
         measured.forEach((measurement, requests) -> assertTrue(requests > 0, "no answer in " + measurement + ": " + measured));
         assertTrue(lagSamples.containsKey("lag-start"), "the lag while the rental load started was recorded apart: " + lagSamples);
         assertTrue(lagSamples.getOrDefault("lag", 0) > 0, "the lag was sampled during the measured rental run: " + lagSamples);
