@@ -31,7 +31,8 @@ import org.pagila.store.web.Prerequisite;
 
 /**
  * A real Prometheus (Debian's) scraping the test store: it answers PromQL for each standby's lag and the store's
- * mode, loads the repository's alert rules (also checked by promtool), and runs every query of the Grafana dashboard.
+ * mode, loads the repository's alert rules (also checked by promtool, and run on their own cases), and runs every
+ * query of the Grafana dashboard.
  */
 @QuarkusTest
 class PrometheusTest {
@@ -90,19 +91,33 @@ class PrometheusTest {
 
     @Test
     void theAlertRulesLoadInPromtoolAndPrometheus() throws Exception {
-        Process check = new ProcessBuilder(PROMTOOL.toString(), "check", "rules", MONITORING.resolve("alerts.yml").toString())
-                .redirectErrorStream(true).start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, check.waitFor(), output);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertNames().size() == 8);
+        promtool("check", "rules", MONITORING.resolve("alerts.yml").toString());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertNames().size() == 9);
         assertTrue(alertNames().containsAll(List.of("PagilaNoPrimary", "PagilaStandbyLagging", "PagilaSlotRetentionNearLimit",
-                "PagilaWalArchivingFailing", "PagilaBackupTooOld")));
+                "PagilaWalArchivingFailing", "PagilaBackupTooOld", "PagilaPageRefreshesFailing")));
         // a healthy cluster fires none of them, once they have been evaluated over its data
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> query("pagila_store_mode").path("data").path("result").size() == 3);
         java.time.Instant dataSeen = java.time.Instant.now();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> evaluatedSince(dataSeen));
         JsonNode firing = get("/api/v1/alerts").path("data").path("alerts");
         assertEquals(0, firing.size(), firing.toString());
+    }
+
+    /** The rules' own cases (alerts-test.yml): made-up series, Prometheus' rule evaluation, the expected alerts. */
+    @Test
+    void theAlertRulesPassTheirPromtoolTests() throws Exception {
+        String output = promtool("test", "rules", MONITORING.resolve("alerts-test.yml").toString());
+        assertTrue(output.contains("SUCCESS"), output);
+    }
+
+    /** promtool with these arguments, which must succeed: its output. */
+    private static String promtool(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(PROMTOOL.toString()));
+        command.addAll(List.of(arguments));
+        Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, run.waitFor(), output);
+        return output;
     }
 
     @Test
