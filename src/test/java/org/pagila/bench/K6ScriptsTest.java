@@ -37,7 +37,8 @@ class K6ScriptsTest {
 
     @Test
     void everyK6ScriptRunsAgainstTheStoreWithItsChecksAndCountThresholdsPassing() throws Exception {
-        Prerequisite.require(nodeWithModuleHooks(), "Node.js 18.19 or 20.6 or later (module.register) for the k6 scripts' stand-in (apt-get install nodejs)");
+        Prerequisite.require(nodeWithModuleHooks() && Files.isExecutable(Path.of("/usr/bin/curl")),
+                "Node.js 18.19 or 20.6 or later (module.register) and curl for the k6 scripts' stand-in (apt-get install nodejs curl)");
         List<String> scripts = scripts();
         assertEquals(List.of("k6/browse.js", "k6/counter.js", "k6/failover.js", "k6/mixed.js"), scripts,
                 "the k6 scripts with options (lib.js is what they share)");

@@ -7,7 +7,7 @@ import org.pagila.cluster.ClusterSettings;
 import org.pagila.cluster.engine.EmbeddedCluster;
 import org.pagila.cluster.Progress;
 
-/** The embedded cluster's faults: SIGKILL, `promote` (highest replay LSN), `rejoin` (pg_rewind or re-clone). */
+/** The embedded cluster's faults: SIGKILL, `promote` (the standby that received the most WAL), `rejoin` (pg_rewind or re-clone). */
 final class EmbeddedFaults implements FaultInjector {
     private final EmbeddedCluster cluster;
 
@@ -38,6 +38,6 @@ final class EmbeddedFaults implements FaultInjector {
 
     @Override
     public String describePromote() {
-        return "promote the standby with the highest replay LSN";
+        return "promote the standby that received the most WAL (once it has replayed it)";
     }
 }
