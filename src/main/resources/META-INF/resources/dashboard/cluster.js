@@ -18,10 +18,11 @@
 
   function bytes(n) {
     if (n === null || n === undefined) return '–';
-    if (n < 1024) return n + ' B';
-    if (n < 1048576) return (n / 1024).toFixed(1) + ' kB';
-    if (n < 1073741824) return (n / 1048576).toFixed(1) + ' MB';
-    return (n / 1073741824).toFixed(2) + ' GB';
+    // a no-break space: on a phone "0 B" wrapped before its unit
+    if (n < 1024) return n + '\u00a0B';
+    if (n < 1048576) return (n / 1024).toFixed(1) + '\u00a0kB';
+    if (n < 1073741824) return (n / 1048576).toFixed(1) + '\u00a0MB';
+    return (n / 1073741824).toFixed(2) + '\u00a0GB';
   }
 
   function clock(ms) {
@@ -39,7 +40,7 @@
     }
     document.getElementById('mode-text').textContent = text;
     document.getElementById('mode-detail').textContent =
-      (snapshot.primary ? '· primary: ' + snapshot.primary + ' · ' : '· ') + detail +
+      (snapshot.primary ? '· writes go to ' + snapshot.primary + ' · ' : '· ') + detail +
       ' · catalog reads from the ' + snapshot.readsFrom;
   }
 

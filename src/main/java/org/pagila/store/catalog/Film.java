@@ -36,7 +36,7 @@ import org.hibernate.type.SqlTypes;
             SELECT film_id, coalesce(t.rank, 0) + coalesce(s.similarity, 0) AS score, t.film_id IS NOT NULL AS text_match
             FROM text_hits t FULL JOIN title_hits s USING (film_id))
         SELECT f.film_id, f.title, f.description, f.release_year::int AS release_year, f.rating::text AS rating,
-               f.length::int AS length, f.rental_rate, 0::bigint AS rentals, h.text_match, count(*) OVER () AS total
+               f.length::int AS length, f.rental_rate, NULL::bigint AS rentals, h.text_match, count(*) OVER () AS total
         FROM hits h JOIN film f ON f.film_id = h.film_id
         ORDER BY h.score DESC, f.title
         LIMIT :limit OFFSET :offset""")

@@ -13,15 +13,16 @@ public record FilmHit(Integer id, String title, String description, Integer rele
 
     /**
      * The HQL of a list query over Film f: the cards, the total (an HQL expression: a count subquery, or a window
-     * count), and the rental counts only where the list is about them (the popularity sort joins FilmPopularity p).
+     * count), and the rental counts only where the list is about them (the popularity sort joins FilmPopularity p;
+     * elsewhere null: not known, not zero).
      */
     static String select(boolean withRentals, String total) {
         return "SELECT new org.pagila.store.catalog.FilmHit(f.id, f.title, f.description, f.releaseYear, f.rating, f.length,"
-                + " f.rentalRate, " + (withRentals ? "coalesce(p.rentals, 0L)" : "0L") + ", true, " + total + ") FROM Film f"
+                + " f.rentalRate, " + (withRentals ? "coalesce(p.rentals, 0L)" : "cast(null as Long)") + ", true, " + total + ") FROM Film f"
                 + (withRentals ? " LEFT JOIN FilmPopularity p ON p.filmId = f.id" : "");
     }
 
     FilmCard card() {
-        return new FilmCard(id, title, description, releaseYear, rating, length, rentalRate, rentals == null ? 0 : rentals);
+        return new FilmCard(id, title, description, releaseYear, rating, length, rentalRate, rentals);
     }
 }

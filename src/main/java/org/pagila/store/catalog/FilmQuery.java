@@ -61,10 +61,12 @@ public record FilmQuery(String category, String rating, String language, Integer
         BigDecimal minRate = Params.price("minRate", param.apply("minRate")).orElse(null);
         BigDecimal maxRate = Params.price("maxRate", param.apply("maxRate")).orElse(null);
         if (minLength != null && maxLength != null && minLength > maxLength) {
-            throw UserError.badRequest("minLength (" + minLength + ") is more than maxLength (" + maxLength + ").");
+            throw UserError.badRequest("The shortest length asked for (minLength, " + minLength + " min) is more than the longest"
+                    + " (maxLength, " + maxLength + " min).");
         }
         if (minRate != null && maxRate != null && minRate.compareTo(maxRate) > 0) {
-            throw UserError.badRequest("minRate (" + minRate + ") is more than maxRate (" + maxRate + ").");
+            throw UserError.badRequest("The lowest rental price asked for (minRate, $" + minRate + ") is more than the highest"
+                    + " (maxRate, $" + maxRate + ").");
         }
         return new FilmQuery(
                 name(param, "category").map(v -> oneOf("category", v, vocabulary.categories())).orElse(null),

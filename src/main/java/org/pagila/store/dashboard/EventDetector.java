@@ -36,8 +36,8 @@ final class EventDetector {
                 notWritableSince = at;
             }
             long standbys = view.nodes().stream().filter(n -> n.role() == Role.STANDBY).count();
-            events.add(new ClusterEvent(at, ClusterEvent.Type.WATCHING, null, "watching " + view.nodes().size()
-                    + " nodes: primary " + view.primary().orElse("none") + ", " + standbys + " standbys"));
+            events.add(new ClusterEvent(at, ClusterEvent.Type.WATCHING, null, "watching " + view.nodes().size() + " nodes: "
+                    + view.primary().map(p -> "writes go to " + p).orElse("no primary") + ", " + standbys + " standbys"));
             return events;
         }
         Map<String, NodeStatus> before = byName(previous.nodes());

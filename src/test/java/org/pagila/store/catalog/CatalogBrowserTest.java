@@ -96,6 +96,20 @@ class CatalogBrowserTest {
         assertTrue(browser.findElement(By.cssSelector(".page-head")).getText().contains("56 films"));
     }
 
+    /** At a phone's width every page the customer walks through fits it: nothing wider than the screen. */
+    @Test
+    void atAPhonesWidthNoCatalogPageIsWiderThanTheScreen() {
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        for (String page : List.of("", "films", "films/1", "films/500", "actors/1", "categories", "search?q=dinosaur")) {
+            browser.get(store + page);
+            List<?> widths = (List<?>) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                    "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+            long content = ((Number) widths.get(0)).longValue();
+            long screen = ((Number) widths.get(1)).longValue();
+            assertTrue(content <= screen, "/" + page + " is " + content + " px wide on a " + screen + " px screen");
+        }
+    }
+
     private void waitFor(ExpectedCondition<?> condition) {
         new WebDriverWait(browser, Duration.ofSeconds(15)).until(condition);
     }

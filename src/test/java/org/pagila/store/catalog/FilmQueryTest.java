@@ -60,7 +60,7 @@ class FilmQueryTest {
         assertTrue(refusal(Map.of("category", List.of("x".repeat(65)))).startsWith("category is at most 64"));
         assertTrue(refusal(Map.of("rating", List.of("X"))).startsWith("Unknown rating 'X'"));
         assertEquals("page is given 2 times; give it once.", refusal(Map.of("page", List.of("1", "2"))));
-        assertEquals("minRate (3) is more than maxRate (1).", refusal(Map.of("minRate", List.of("3"), "maxRate", List.of("1"))));
+        assertEquals("The lowest rental price asked for (minRate, $3) is more than the highest (maxRate, $1).", refusal(Map.of("minRate", List.of("3"), "maxRate", List.of("1"))));
     }
 
     @Test

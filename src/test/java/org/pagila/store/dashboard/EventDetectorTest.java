@@ -20,7 +20,9 @@ class EventDetectorTest {
     @Test
     void aFailoverReadsAsLostReadOnlyPromotedWritableRejoined() {
         EventDetector detector = new EventDetector();
-        assertEquals(List.of(ClusterEvent.Type.WATCHING), types(detector.next(view("primary", "P", "S", "S", "S"))));
+        List<ClusterEvent> first = detector.next(view("primary", "P", "S", "S", "S"));
+        assertEquals(List.of(ClusterEvent.Type.WATCHING), types(first));
+        assertEquals("watching 4 nodes: writes go to primary, 3 standbys", first.get(0).message());
         assertEquals(List.of(), types(detector.next(view("primary", "P", "S", "S", "S"))));
         assertEquals(List.of(ClusterEvent.Type.PRIMARY_LOST, ClusterEvent.Type.READ_ONLY),
                 types(detector.next(view(null, "D", "S", "S", "S"))));
