@@ -1,6 +1,7 @@
 // Shared by the k6 scripts (https://k6.io): the catalog routes of k6/bench.sh, the rental API, and counters of
-// which node served each read (X-Served-By). The wrk benchmark k6/bench.sh is the one CI runs; these are the same
-// loads, with pass/fail thresholds, for users who have k6.
+// which node served each read (X-Served-By). The wrk benchmark k6/bench.sh is the load CI measures; these are the same
+// loads, with pass/fail thresholds, for users who have k6. The test suite runs them without k6 (K6ScriptsTest, on a
+// stand-in of k6's modules in src/test/k6): their requests, checks and count thresholds, not their speed.
 import http from 'k6/http';
 import encoding from 'k6/encoding';
 import { check } from 'k6';

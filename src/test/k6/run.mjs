@@ -102,6 +102,8 @@ for (const file of process.argv.slice(2)) {
           scenario.exec || 'default', scenario: name, vu: i + 1, iterations, env: globalThis.__ENV } });
         worker.once('message', done);
         worker.once('error', failedVu);
+        // after its message a VU's exit changes nothing; before it, the VU died without its samples
+        worker.once('exit', (code) => failedVu(new Error(`scenario ${name}, VU ${i + 1} exited (${code}) without its samples`)));
       })));
     for (const vu of await Promise.all(vus)) {
       samples.push(...vu.samples);

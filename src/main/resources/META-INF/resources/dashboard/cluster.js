@@ -58,6 +58,8 @@
       : bytes(node.lagBytes) + ' · ' + (node.lagSeconds === null ? '–' : node.lagSeconds.toFixed(1) + ' s'));
     set(card, 'slot', !node.slot ? '–'
       : (node.slotActive ? 'active' : 'INACTIVE') + (node.walRetainedBytes === null ? '' : ' · keeps ' + bytes(node.walRetainedBytes)));
+    // a primary replays nothing: no lag chart on its card (back when it is a standby again)
+    card.querySelector('[data-spark="lag"]').closest('.spark').hidden = node.role === 'primary';
     drawSpark(card, node.name + ':lag', 'lag', node.trend.at, node.trend.lagBytes, '#3c6fb4');
     drawSpark(card, node.name + ':reads', 'reads', node.trend.at, node.trend.readsPerSecond, '#1f7a3a');
   }

@@ -57,8 +57,7 @@ public class CatalogPages {
         FilmQuery.Vocabulary vocabulary = catalog.vocabulary();
         FilmQuery query = FilmQuery.from(uri.getQueryParameters(), vocabulary);
         FilmPage films = catalog.films(query, page -> "/films" + query.queryString(page, true));
-        String heading = query.filtered() ? "Films matching your filters" : "All films";
-        return Templates.films(heading, "/films", query, films, vocabulary, List.of(FilmQuery.Sort.values()),
+        return Templates.films(query.heading(), "/films", query, films, vocabulary, List.of(FilmQuery.Sort.values()),
                 FilmQuery.RATINGS, FilmQuery.FEATURES, false);
     }
 

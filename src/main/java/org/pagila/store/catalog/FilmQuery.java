@@ -99,8 +99,20 @@ public record FilmQuery(String category, String rating, String language, Integer
     }
 
     public boolean filtered() {
-        return category != null || rating != null || language != null || minLength != null || maxLength != null
-                || minRate != null || maxRate != null || feature != null;
+        return category != null || filteredBesidesCategory();
+    }
+
+    private boolean filteredBesidesCategory() {
+        return rating != null || language != null || minLength != null || maxLength != null || minRate != null
+                || maxRate != null || feature != null;
+    }
+
+    /** What a list of these films is called: the category when it is the only filter, as on its category page. */
+    public String heading() {
+        if (!filtered()) {
+            return "All films";
+        }
+        return filteredBesidesCategory() ? "Films matching your filters" : category;
     }
 
     /** The query string of this view on another page: only what differs from the defaults. */

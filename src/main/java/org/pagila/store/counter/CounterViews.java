@@ -52,7 +52,12 @@ public final class CounterViews {
     /** One page of a longer list; pages count from 1. */
     public record Page<T>(List<T> items, int page, int size, boolean hasNext) {
         public boolean hasPrevious() {
-            return page > 1;
+            return page > 1 && !pastTheEnd();
+        }
+
+        /** A page number past the last page (typed in, or an old link): say so and link to the first, not to page - 1. */
+        public boolean pastTheEnd() {
+            return items.isEmpty() && page > 1;
         }
 
         public int next() {

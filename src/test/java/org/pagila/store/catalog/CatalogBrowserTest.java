@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -99,13 +101,14 @@ class CatalogBrowserTest {
     /** At a phone's width every page the customer walks through fits it: nothing wider than the screen. */
     @Test
     void atAPhonesWidthNoCatalogPageIsWiderThanTheScreen() {
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        browser.manage().window().setSize(new Dimension(390, 844));
         for (String page : List.of("", "films", "films/1", "films/500", "actors/1", "categories", "search?q=dinosaur")) {
             browser.get(store + page);
-            List<?> widths = (List<?>) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+            List<?> widths = (List<?>) ((JavascriptExecutor) browser).executeScript(
                     "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
             long content = ((Number) widths.get(0)).longValue();
             long screen = ((Number) widths.get(1)).longValue();
+            assertTrue(screen <= 400, "the window is a phone's width, not " + screen + " px");
             assertTrue(content <= screen, "/" + page + " is " + content + " px wide on a " + screen + " px screen");
         }
     }

@@ -42,6 +42,14 @@ class FilmQueryTest {
     }
 
     @Test
+    void aListIsHeadedByItsCategoryWhenThatIsItsOnlyFilter() {
+        assertEquals("All films", parse(Map.of("sort", List.of("popularity"))).heading());
+        assertEquals("Horror", parse(Map.of("category", List.of("horror"), "sort", List.of("popularity"))).heading());
+        assertEquals("Films matching your filters", parse(Map.of("category", List.of("Horror"), "rating", List.of("R"))).heading());
+        assertEquals("Films matching your filters", parse(Map.of("rating", List.of("R"))).heading());
+    }
+
+    @Test
     void emptyParametersMeanAny() {
         FilmQuery q = parse(Map.of("category", List.of(""), "minRate", List.of(" "), "page", List.of("")));
         assertNull(q.category());

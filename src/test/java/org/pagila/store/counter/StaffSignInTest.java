@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +50,9 @@ class StaffSignInTest {
             given().redirects().follow(false).contentType("application/json").body("{\"customerId\":1,\"inventoryId\":1}")
                     .post(path).then().statusCode(401);
         }
-        given().auth().preemptive().basic("Mike", "not-the-password").get("/api/customers/1").then().statusCode(401);
+        // a name of its own and an address of its own: the failure counts toward no other test's sign-in throttle
+        given().header("X-Forwarded-For", Staff.clientAddress()).auth().preemptive().basic("realm-check", "not-a-password")
+                .get("/api/customers/1").then().statusCode(401);
     }
 
     @Test
@@ -70,6 +73,27 @@ class StaffSignInTest {
         given().filter(session).redirects().follow(false).formParam("csrf-token", token).post("/staff/sign-out")
                 .then().statusCode(303).header("Location", endsWith("/staff/sign-in?signed-out=true"));
         given().filter(session).redirects().follow(false).get("/staff").then().statusCode(302);
+    }
+
+    /** A refused API sign-in names its realm, as RFC 7617 asks of a Basic challenge, and says why in JSON. */
+    @Test
+    void aWrongApiPasswordGetsABasicChallengeWithItsRealm() {
+        // a name of its own and an address of its own: the failure counts toward no other test's sign-in throttle
+        given().header("X-Forwarded-For", Staff.clientAddress()).auth().preemptive().basic("realm-check", "not-a-password")
+                .get("/api/customers/1").then().statusCode(401)
+                .header("WWW-Authenticate", "basic realm=\"Pagila Store\"").body("status", is(401));
+    }
+
+    /** A page number past the end of a paged counter list says so and links to the first page, not to page - 1. */
+    @Test
+    void aCounterPagePastTheEndSaysSo() {
+        CookieFilter session = Staff.signIn("Mike");
+        given().filter(session).get("/staff/overdue?page=9999").then().statusCode(200)
+                .body(containsString("Page 9999 is past the end of the overdue report"))
+                .body(containsString("href=\"/staff/overdue\"")).body(not(containsString("page=9998")));
+        given().filter(session).get("/staff/customers/1?page=9999").then().statusCode(200)
+                .body(containsString("Page 9999 is past the end of this customer's history"))
+                .body(not(containsString("page=9998")));
     }
 
     @Test

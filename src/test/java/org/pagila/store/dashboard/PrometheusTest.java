@@ -31,8 +31,8 @@ import org.pagila.store.web.Prerequisite;
 
 /**
  * A real Prometheus (Debian's) scraping the test store: it answers PromQL for each standby's lag and the store's
- * mode, loads the repository's alert rules (also checked by promtool, and run on their own cases), and runs every
- * query of the Grafana dashboard.
+ * mode, loads the repository's alert rules (also checked by promtool, and three of them run on made-up cases), and
+ * runs every query of the Grafana dashboard.
  */
 @QuarkusTest
 class PrometheusTest {
@@ -103,7 +103,7 @@ class PrometheusTest {
         assertEquals(0, firing.size(), firing.toString());
     }
 
-    /** The rules' own cases (alerts-test.yml): made-up series, Prometheus' rule evaluation, the expected alerts. */
+    /** The rules' cases (alerts-test.yml, three of the nine rules): made-up series, Prometheus' evaluation, the alerts expected. */
     @Test
     void theAlertRulesPassTheirPromtoolTests() throws Exception {
         String output = promtool("test", "rules", MONITORING.resolve("alerts-test.yml").toString());
