@@ -472,9 +472,14 @@ sample_lag() { # sample_lag FILE: replay_lag sampled into FILE in the background
     <<< "SELECT coalesce(extract(epoch FROM max(replay_lag)) * 1000, 0) FROM pg_stat_replication \\watch 0.2" >> "$1" 2>/dev/null &
   lag_sampler=$!
   samplers+=("$lag_sampler")
+  # the first sample before the load: \watch has begun, so the load's whole run is sampled, and stop_lag's interrupt
+  # ends a \watch (one that came while psql was still signing in was lost, and psql then watched for 17 minutes)
+  for _ in $(seq 1 100); do [ -s "$1" ] || ! kill -0 "$lag_sampler" 2>/dev/null && break; sleep 0.1; done
 }
 stop_lag() { # stop_lag LABEL FILE: ends the sampler and records its samples under LABEL
   kill -INT "$lag_sampler" 2>/dev/null || true   # psql ends its \watch on an interrupt, with a blank line
+  for _ in $(seq 1 50); do kill -0 "$lag_sampler" 2>/dev/null || break; sleep 0.1; done
+  kill -TERM "$lag_sampler" 2>/dev/null || true   # still watching after 5 s: the interrupt was lost after all
   wait "$lag_sampler" 2>/dev/null || true
   local running=() pid
   for pid in "${samplers[@]}"; do [ "$pid" = "$lag_sampler" ] || running+=("$pid"); done

@@ -109,9 +109,10 @@ public class PageRefresh {
      * caller's thread is one of that request's workers). Started from there, refreshes stalled on a busy store: the
      * two connections' 5 s ran out together (in the same millisecond), again and again; in the one stall sampled with
      * `ss`, both connections were idle with every request sent answered, so the next request was never sent. Meanwhile
-     * the queue's refreshes timed out too, copies expired and customers' requests rendered them. Ten runs of 15 s of the film page's load on a fresh store: 33 such stalls and
-     * 13,426 of 28,771 refreshes without an answer; from one context of its own, no stall and 1,307 of 41,911 (queued
-     * past 5 s while the store was still cold). Why the caller's context stalls the client, I did not find out.
+     * the queue's refreshes timed out too, copies expired and customers' requests rendered them. Ten runs of 15 s of
+     * the film page's load on a fresh store: 33 such stalls and 13,426 of 28,771 refreshes without an answer; from one
+     * context of its own, no stall and 1,307 of 41,911 (queued past 5 s while the store was still cold). Why the
+     * caller's context stalls the client, I did not find out.
      */
     void refresh(String key, String pathAndQuery, HttpServerRequest staleRequest) {
         HttpConnection arrivedOn = staleRequest.connection();

@@ -88,7 +88,9 @@ class KvmTopologyIT {
             String catalog = Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
                     .until(() -> vms.curl("http://127.0.0.1:" + storePort() + "/api/films?page=2"), page -> !page.startsWith("HTTP/1.1 503"));
             assertTrue(catalog.startsWith("HTTP/1.1 200"), catalog);
-            assertTrue(catalog.matches("(?s).*\\n[Xx]-[Ss]erved-[Bb]y: node[123]\\r?\\n.*"), "a catalog read served by a VM standby:\n" + header(catalog));
+            // one node per read of the request: a cold store's reads may come over two connections, so two standbys
+            assertTrue(catalog.matches("(?s).*\\n[Xx]-[Ss]erved-[Bb]y: node[123](, node[123])*\\r?\\n.*"),
+                    "a catalog read served by VM standbys only:\n" + header(catalog));
             List<String> copies = vms.sql("primary", "pagila", "SELECT inventory_id FROM inventory WHERE store_id = 1"
                     + " AND inventory_in_stock(inventory_id) ORDER BY inventory_id LIMIT 2").lines().toList();
             // 503 (sign-in or the write could not reach a node of the starved VMs yet) is retried; anything else fails
