@@ -19,8 +19,4 @@ export function check(value, sets, tags = {}) {
 
 export function sleep() {}
 
-export function fail(message) {
-  throw new Error(message);
-}
-
-export default { check, sleep, fail };
+export default { check, sleep };

@@ -1,4 +1,4 @@
-// k6's `k6/metrics`: each kind records its samples under its name, with its type for the thresholds' check.
+// k6's `k6/metrics`, the kind the scripts use (Counter): its samples under its name, its type for the thresholds' check.
 import { declare, record } from './state.mjs';
 
 class Metric {
@@ -21,26 +21,4 @@ export class Counter extends Metric {
   }
 }
 
-export class Gauge extends Metric {
-  constructor(name) {
-    super(name, 'gauge');
-  }
-}
-
-export class Rate extends Metric {
-  constructor(name) {
-    super(name, 'rate');
-  }
-
-  add(value, tags = {}) {
-    record(this.name, value ? 1 : 0, tags);
-  }
-}
-
-export class Trend extends Metric {
-  constructor(name) {
-    super(name, 'trend');
-  }
-}
-
-export default { Counter, Gauge, Rate, Trend };
+export default { Counter };
