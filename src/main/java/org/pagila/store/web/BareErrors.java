@@ -22,6 +22,8 @@ public class BareErrors {
             + "Please go back, reload the page and try again.";
     static final String SIGN_IN_UNAVAILABLE = "Staff sign-in cannot reach the database right now (the cluster may be"
             + " changing its primary). Please try again in a few seconds.";
+    /** Quarkus' own 401 comes only after it judged Basic credentials (none at all: BasicChallenge answers). */
+    static final String WRONG_CREDENTIALS = "That username and password do not match a staff member.";
     static final String BAD_COOKIE = "Your browser sent a damaged security cookie for this site. Please delete this"
             + " site's cookies and reload the page.";
 
@@ -40,6 +42,7 @@ public class BareErrors {
         boolean form = !HttpMethod.GET.equals(request.getMethod()) && !HttpMethod.HEAD.equals(request.getMethod());
         String message = signInUnavailable ? SIGN_IN_UNAVAILABLE
                 : status == Status.TOO_MANY_REQUESTS ? SignInGate.throttledMessage(http)
+                : status == Status.UNAUTHORIZED ? WRONG_CREDENTIALS
                 : status != Status.BAD_REQUEST ? status.getReasonPhrase() + "." : form ? FORM_REFUSED : BAD_COOKIE;
         UserError.Link back = form && path.startsWith("/staff") ? UserError.COUNTER : null;
         Response page = ErrorPages.respond(status, message, back, ErrorPages.wantsJson(path, request.getAcceptableMediaTypes()));

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,7 +80,8 @@ class ReadRoutingApiTest {
 
     @Test
     void withoutStaffCredentialsIs401AndNothingMoves() {
-        given().contentType("application/json").body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(401);
+        given().contentType("application/json").body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(401)
+                .header("WWW-Authenticate", "basic realm=\"Pagila Store\"").body("status", is(401));
         given().auth().preemptive().basic("Mike", "not-his-password").contentType("application/json")
                 .body("{\"from\":\"primary\"}").put("/api/cluster/reads").then().statusCode(401);
         given().get("/api/cluster/reads").then().statusCode(200).body("from", equalTo("standbys"));

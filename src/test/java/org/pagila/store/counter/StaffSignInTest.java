@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.pagila.cluster.secrets.Secrets;
 import org.pagila.cluster.secrets.StaffPasswords;
 import org.pagila.store.cluster.TestCluster;
+import org.pagila.store.staff.BasicChallenge;
 
 /** Sign-in is required everywhere at the counter; wrong passwords and forged forms are refused. */
 @QuarkusTest
@@ -44,12 +45,17 @@ class StaffSignInTest {
     @Test
     void everyStaffApiAnswers401WithoutARedirect() {
         for (String path : API_READS) {
-            given().redirects().follow(false).get(path).then().statusCode(401);
+            given().redirects().follow(false).get(path).then().statusCode(401)
+                    .header("WWW-Authenticate", "basic realm=\"Pagila Store\"").body("message", is(BasicChallenge.MESSAGE));
         }
         for (String path : API_WRITES) {
             given().redirects().follow(false).contentType("application/json").body("{\"customerId\":1,\"inventoryId\":1}")
-                    .post(path).then().statusCode(401);
+                    .post(path).then().statusCode(401)
+                    .header("WWW-Authenticate", "basic realm=\"Pagila Store\"").body("message", is(BasicChallenge.MESSAGE));
         }
+        // another scheme is no Basic credentials either
+        given().header("Authorization", "Bearer abc").get("/api/customers/1").then().statusCode(401)
+                .header("WWW-Authenticate", "basic realm=\"Pagila Store\"").body("status", is(401));
         // a name of its own and an address of its own: the failure counts toward no other test's sign-in throttle
         given().header("X-Forwarded-For", Staff.clientAddress()).auth().preemptive().basic("realm-check", "not-a-password")
                 .get("/api/customers/1").then().statusCode(401);
@@ -81,7 +87,8 @@ class StaffSignInTest {
         // a name of its own and an address of its own: the failure counts toward no other test's sign-in throttle
         given().header("X-Forwarded-For", Staff.clientAddress()).auth().preemptive().basic("realm-check", "not-a-password")
                 .get("/api/customers/1").then().statusCode(401)
-                .header("WWW-Authenticate", "basic realm=\"Pagila Store\"").body("status", is(401));
+                .header("WWW-Authenticate", "basic realm=\"Pagila Store\"").body("status", is(401))
+                .body("message", is("That username and password do not match a staff member."));
     }
 
     /** A page number past the end of a paged counter list says so and links to the first page, not to page - 1. */
