@@ -10,7 +10,11 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,6 +124,46 @@ class CatalogErrorsTest {
                 .contentType(startsWith("application/json")).body("message", containsString("format"));
         given().accept("text/html").get("/api/films/424242").then().statusCode(406)
                 .contentType(startsWith("application/json"));
+    }
+
+    /**
+     * An address that is not a valid URI (typed, or from a link elsewhere) gets the same words as any refusal: a page,
+     * JSON under /api, also on the staff paths, where security comes after the check. Sent over a plain socket,
+     * since HTTP clients refuse to send such an address at all.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/search?q=100%", "/films?q=%zz", "/%", "/films/%zz", "/staff/customers?q=%"})
+    void aBrokenPercentEscapeIsA400ThatSaysSo(String address) throws Exception {
+        String answer = rawGet(address, "text/html");
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+        assertTrue(answer.contains("Content-Type: text/html") || answer.contains("content-type: text/html"), answer);
+        assertTrue(answer.contains("is not followed by two hexadecimal digits"), answer);
+        assertTrue(answer.contains("<a class=\"brand\" href=\"/\">") && !answer.contains("Exception"), answer);
+    }
+
+    @Test
+    void aBrokenAddressUnderApiIsJson() throws Exception {
+        for (String address : List.of("/api/films?q=%", "/api/rentals?x=%2")) {
+            String answer = rawGet(address, "*/*");
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+            assertTrue(answer.contains("{\"status\":400,\"error\":\"Bad Request\",\"message\":\"The address has a"), answer);
+        }
+        String pipe = rawGet("/films?q=a|b", "text/html");
+        assertTrue(pipe.startsWith("HTTP/1.1 400 ") && pipe.contains("must be percent-encoded (character 11, &quot;|&quot;)"), pipe);
+    }
+
+    @Test
+    void aPercentSignWrittenAsAnAddressHoldsItIsSearchedFor() {
+        given().urlEncodingEnabled(false).get("/search?q=100%25").then().statusCode(200).body(containsString("100%"));
+    }
+
+    private static String rawGet(String address, String accept) throws IOException {
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + address + " HTTP/1.1\r\nHost: localhost\r\nAccept: " + accept
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** A page a customer can read: the store's layout, a way back, and nothing of the server's insides. */
