@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
  * ending with a timeline plot (SVG) and a summary table.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The classroom failover against a running store: its own light load, crash the primary, promote,",
-                "rejoin, narrated with measured times; ends with a timeline plot (SVG) and a summary table."})
+        description = {"The classroom failover against a running store, narrated with measured times.",
+                "Its own light load, crash the primary, promote, rejoin; ends with a timeline plot (SVG) and a summary table."})
 public final class DemoCommand implements Callable<Integer> {
     /** The fault profiles by name; "auto" picks ha for a cluster made by `up --ha`, else embedded. */
     static final Map<String, Function<HaSettings, FaultInjector>> FAULTS = Map.of(
