@@ -44,20 +44,33 @@ public final class ClusterCli implements Callable<Integer> {
         if (org.pagila.cluster.ha.HaCli.handles(java.util.List.of(args))) {
             try {
                 return org.pagila.cluster.ha.HaCli.run(java.util.List.of(args));
-            } catch (ClusterException e) {
-                System.err.println("error: " + e.getMessage());
-                return 1;
+            } catch (RuntimeException e) {
+                return CliErrors.report(e, new java.io.PrintWriter(System.err, true), CliErrors.traceRequested());
             }
         }
+        return commandLine().execute(args);
+    }
+
+    /** The parser with the error handling an operator sees; tests run commands through it. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ClusterCli());
-        cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof ClusterException) {
-                line.getErr().println("error: " + e.getMessage());
-                return 1;
+        withHelpOptions(cli);
+        cli.setExecutionExceptionHandler((e, line, parsed) -> CliErrors.report(e, line.getErr(), CliErrors.traceRequested()));
+        return cli;
+    }
+
+    /**
+     * Every subcommand answers -h/--help with its usage. Without it `backup --help` took a backup (the backup commands
+     * pass unknown words on) and `up --help` was an error. Not through scope INHERIT: that would also repeat this
+     * command's footer under every subcommand's usage and parse error.
+     */
+    private static void withHelpOptions(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
             }
-            throw e;
-        });
-        return cli.execute(args);
+            withHelpOptions(sub);
+        }
     }
 
     @Override

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {KvmCli.Plan.class, KvmCli.Apply.class, KvmCli.Status.class, KvmCli.Promote.class, KvmCli.Rejoin.class,
                 KvmCli.Destroy.class, KvmCli.Render.class, KvmCli.Backup.class, KvmCli.Backups.class, KvmCli.Restore.class,
                 KvmCli.RestoreStop.class, KvmCli.ArchiveCollect.class})
-final class KvmCli implements Runnable {
+final class KvmCli implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "the topology file (default: PAGILA_KVM_CONFIG or cluster/kvm/topology.properties)")
     Path config;
@@ -29,9 +29,11 @@ final class KvmCli implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** `kvm` alone is an incomplete command: its usage, and the status the top level gives for no command. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(System.err);
+        return 2;
     }
 
     KvmConfig config() {
@@ -126,11 +128,13 @@ final class KvmCli implements Runnable {
     static final class Backups extends BackupSub {
     }
 
-    @Command(name = "restore", description = "restore [BACKUP] [--to TIME | --to-lsn LSN | --latest] [--port P] on this host.")
+    @Command(name = "restore", customSynopsis = "pagila-cluster kvm restore [BACKUP] [--to TIME | --to-lsn LSN | --latest] [--port P]",
+            description = "Restore a topology backup into an isolated node on this host, replayed to the target and promoted.")
     static final class Restore extends BackupSub {
     }
 
-    @Command(name = "restore-stop", description = "restore-stop PORT: stop and remove a restored node.")
+    @Command(name = "restore-stop", customSynopsis = "pagila-cluster kvm restore-stop PORT",
+            description = "Stop and remove the restored node on PORT.")
     static final class RestoreStop extends BackupSub {
     }
 

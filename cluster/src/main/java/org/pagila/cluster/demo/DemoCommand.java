@@ -38,7 +38,7 @@ public final class DemoCommand implements Callable<Integer> {
                          long streamingAfterMs, long catalogRequests, long catalogErrors, long rentalsOk, long rentalsPaused) {
     }
 
-    @Option(names = "--store", paramLabel = "URL", defaultValue = "http://localhost:8080",
+    @Option(names = "--store", paramLabel = "URL", defaultValue = "http://localhost:8080", converter = StoreAddress.class,
             description = "the running store (default: ${DEFAULT-VALUE})")
     URI store;
 
