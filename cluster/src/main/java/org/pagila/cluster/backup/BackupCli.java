@@ -49,15 +49,20 @@ public final class BackupCli {
         List<String> rest = new ArrayList<>(args.subList(1, args.size()));
         switch (args.get(0)) {
             case "backup" -> {
+                Optional<String> from = option(rest, "--from");
+                nothingElse(rest, "backup", "[--from NODE]");
                 BackupCluster cluster = nodes.get();
-                new BaseBackup(cluster, settings, progress(cluster.localArchives().isPresent() ? 6 : 5)).take(option(rest, "--from"));
+                new BaseBackup(cluster, settings, progress(cluster.localArchives().isPresent() ? 6 : 5)).take(from);
             }
-            case "backups" -> System.out.print(new BackupCatalog(settings).table());
+            case "backups" -> {
+                nothingElse(rest, "backups", "no arguments");
+                System.out.print(new BackupCatalog(settings).table());
+            }
             case "restore" -> {
                 Optional<String> to = option(rest, "--to");
                 Optional<String> toLsn = option(rest, "--to-lsn");
                 boolean latest = rest.remove("--latest");
-                int port = option(rest, "--port").map(BackupCli::port).orElse(15499);
+                int port = option(rest, "--port").map(p -> port(p, "--port")).orElse(15499);
                 if ((to.isPresent() ? 1 : 0) + (toLsn.isPresent() ? 1 : 0) + (latest ? 1 : 0) > 1) {
                     throw new ClusterException("Give one target: --to TIME, --to-lsn LSN or --latest.");
                 }
@@ -69,13 +74,12 @@ public final class BackupCli {
                 new Restore(settings, progress).restore(backup, target, port);
             }
             case "restore-stop" -> new Restore(settings, progress(1)).stop(port(single(rest, "PORT")
-                    .orElseThrow(() -> new ClusterException("restore-stop needs the restored node's port"))));
+                    .orElseThrow(() -> new ClusterException("restore-stop needs the port the restored node listens on,"
+                            + " as restore printed it (default 15499): e.g. restore-stop 15499")), "restore-stop PORT"));
             case "switchover" -> new Switchover(cluster(clusterSettings, 3), settings.maxReadLag(), progress(3))
                     .switchover(single(rest, "NODE"));
             case "archive-collect" -> {
-                if (!rest.isEmpty()) {
-                    throw new ClusterException("archive-collect takes no arguments, got " + rest);
-                }
+                nothingElse(rest, "archive-collect", "no arguments");
                 ArchiveCollect.Report report = new ArchiveCollect(nodes.get(), settings, progress(1)).collect();
                 if (!report.refused().isEmpty()) {
                     throw new ClusterException("The archive script refused " + report.refused() + ": a different copy is archived here"
@@ -83,8 +87,9 @@ public final class BackupCli {
                 }
             }
             case "backup-timer" -> {
-                int every = option(rest, "--every").map(BackupCli::port).orElse(30);
-                Path dir = Path.of(single(rest, "DIR").orElseThrow(() -> new ClusterException("backup-timer needs a folder")));
+                int every = option(rest, "--every").map(BackupCli::minutes).orElse(30);
+                Path dir = Path.of(single(rest, "DIR").orElseThrow(() -> new ClusterException(
+                        "backup-timer needs the folder to write the timer files into, e.g. backup-timer /tmp/pagila-timer")));
                 Path repository = Path.of("").toAbsolutePath();
                 TimerFiles.write(dir, repository, clusterSettings.name(), every).forEach(p -> System.out.println("wrote " + p));
             }
@@ -144,15 +149,34 @@ public final class BackupCli {
         return args.stream().findFirst();
     }
 
-    private static int port(String text) {
+    /**
+     * What is left once the command's options are taken must be nothing: an extra word (a typo, a misplaced --help)
+     * is refused before the command does anything, rather than ignored while it takes a backup.
+     */
+    static void nothingElse(List<String> rest, String command, String expected) {
+        if (!rest.isEmpty()) {
+            throw new ClusterException(command + " takes " + expected + ", not " + String.join(" ", rest));
+        }
+    }
+
+    /** {@code what}: where the port was given, so the message names it. */
+    static int port(String text, String what) {
+        return whole(text, 1, 65535).orElseThrow(() -> new ClusterException(
+                what + " needs a port from 1 to 65535, not '" + text + "'"));
+    }
+
+    /** backup-timer's --every; TimerFiles checks the range (1 to 1440). */
+    static int minutes(String text) {
+        return whole(text, Integer.MIN_VALUE, Integer.MAX_VALUE).orElseThrow(() -> new ClusterException(
+                "--every needs a whole number of minutes, e.g. --every 30, not '" + text + "'"));
+    }
+
+    private static Optional<Integer> whole(String text, int min, int max) {
         try {
             int value = Integer.parseInt(text);
-            if (value > 0 && value < 65536) {
-                return value;
-            }
+            return value >= min && value <= max ? Optional.of(value) : Optional.empty();
         } catch (NumberFormatException e) {
-            // message below
+            return Optional.empty();
         }
-        throw new ClusterException("Not a number in range: " + text);
     }
 }

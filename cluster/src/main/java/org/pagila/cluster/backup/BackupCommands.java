@@ -30,32 +30,38 @@ public final class BackupCommands {
         }
     }
 
-    @Command(name = "backup", description = "Base backup from a healthy standby (--from NODE), verified, then retention.")
+    // customSynopsis: picocli sees no parameters here (BackupCli parses them), so `--help` shows them from this line
+    @Command(name = "backup", customSynopsis = "pagila-cluster backup [--from NODE]",
+            description = "Base backup from a healthy standby (--from NODE), verified, then retention.")
     public static final class Backup extends Forward {
     }
 
-    @Command(name = "backups", description = "Kept backups and the window a restore can reach.")
+    @Command(name = "backups", customSynopsis = "pagila-cluster backups", description = "Kept backups and the window a restore can reach.")
     public static final class Backups extends Forward {
     }
 
-    @Command(name = "restore", description = "restore [BACKUP] [--to TIME | --to-lsn LSN | --latest] [--port P]: an isolated node.")
+    @Command(name = "restore", customSynopsis = "pagila-cluster restore [BACKUP] [--to TIME | --to-lsn LSN | --latest] [--port P]",
+            description = "Restore a backup into an isolated node (port P, default 15499), replayed to the target and promoted.")
     public static final class Restore extends Forward {
     }
 
-    @Command(name = "restore-stop", description = "restore-stop PORT: stop and remove a restored node.")
+    @Command(name = "restore-stop", customSynopsis = "pagila-cluster restore-stop PORT",
+            description = "Stop and remove the restored node on PORT.")
     public static final class RestoreStop extends Forward {
     }
 
-    @Command(name = "archive-collect", description = "Copy WAL the archive here lacks from nodes that archive on their own"
+    @Command(name = "archive-collect", customSynopsis = "pagila-cluster archive-collect", description = "Copy WAL the archive here lacks from nodes that archive on their own"
             + " machines (VMs); where the nodes share one folder there is nothing to collect.")
     public static final class ArchiveCollect extends Forward {
     }
 
-    @Command(name = "switchover", description = "switchover [NODE]: planned role change without loss.")
+    @Command(name = "switchover", customSynopsis = "pagila-cluster switchover [NODE]",
+            description = "Planned role change without loss: NODE (default: the freshest standby) becomes the primary.")
     public static final class Switchover extends Forward {
     }
 
-    @Command(name = "backup-timer", description = "backup-timer DIR [--every MINUTES]: systemd timer + service and a cron line.")
+    @Command(name = "backup-timer", customSynopsis = "pagila-cluster backup-timer DIR [--every MINUTES]",
+            description = "Write into DIR a systemd timer and service, and a cron line, that back up every 30 minutes (--every).")
     public static final class BackupTimer extends Forward {
     }
 }

@@ -31,7 +31,8 @@ public final class SourceChoice {
         Optional<NodeStatus> primary = Optional.of(primaries.get(0));
         if (requested.isPresent()) {
             NodeStatus node = nodes.stream().filter(n -> n.name().equals(requested.get())).findFirst()
-                    .orElseThrow(() -> new ClusterException("Unknown node " + requested.get()));
+                    .orElseThrow(() -> new ClusterException("Unknown node " + requested.get()
+                            + ": expected one of " + nodes.stream().map(NodeStatus::name).toList()));
             if (node.role() == NodeStatus.Role.DOWN) {
                 throw new ClusterException(node.name() + " is down; cannot back up from it.");
             }
