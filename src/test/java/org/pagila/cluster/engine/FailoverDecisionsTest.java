@@ -51,6 +51,16 @@ class FailoverDecisionsTest {
     }
 
     @Test
+    void aRepeatedPromoteSaysTheNodeIsAlreadyThePrimary() {
+        Position promoted = new Position("node1", true, false, Optional.empty(), Optional.empty(), Optional.of(false));
+        List<Position> nodes = List.of(down("primary", Optional.of(false)), promoted, standby("node2", 1L, 1L));
+        ClusterException again = assertThrows(ClusterException.class, () -> FailoverDecisions.candidate(nodes, Optional.of("node1")));
+        assertTrue(again.getMessage().startsWith("node1 is already the primary"), again.getMessage());
+        ClusterException other = assertThrows(ClusterException.class, () -> FailoverDecisions.candidate(nodes, Optional.of("node2")));
+        assertTrue(other.getMessage().contains("node1 is still a running primary"), other.getMessage());
+    }
+
+    @Test
     void noPromotionWhileAPrimaryAnswersOrWithoutAStandby() {
         Position live = new Position("primary", true, false, Optional.empty(), Optional.empty(), Optional.of(false));
         ClusterException twoPrimaries = assertThrows(ClusterException.class,

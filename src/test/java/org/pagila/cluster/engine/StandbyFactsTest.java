@@ -34,4 +34,14 @@ class StandbyFactsTest {
         assertFalse(new StandbyFacts(false, false, false, false, false, null).isStandbyOf("primary", 5432));
         assertFalse(new StandbyFacts(true, false, false, false, false, BASEBACKUP_CONNINFO).isStandbyOf("primary", 5432));
     }
+
+    @Test
+    void onlyARunningStandbyOfThisPrimaryThatStreamsIsLeftAloneByRejoin() {
+        StandbyFacts running = new StandbyFacts(true, true, true, true, false, "host=127.0.0.1 port=23432");
+        assertTrue(running.isHealthyStandbyOf("127.0.0.1", 23432, true));
+        assertFalse(running.isHealthyStandbyOf("127.0.0.1", 23432, false), "configured but not streaming: broken, rejoin it");
+        assertFalse(running.isHealthyStandbyOf("127.0.0.1", 23433, true), "another upstream");
+        assertFalse(new StandbyFacts(true, false, false, true, false, "host=127.0.0.1 port=23432")
+                .isHealthyStandbyOf("127.0.0.1", 23432, true), "stopped: rejoin copies it afresh");
+    }
 }

@@ -130,14 +130,18 @@ public final class EmbeddedCluster {
     }
 
     public void stop(String nodeName) {
-        control().stop(node(nodeName));
-        progress.info(nodeName + " stopped");
+        NodeControl control = control();
+        boolean wasRunning = control.isRunning(node(nodeName));
+        control.stop(node(nodeName));
+        progress.info(NodeActionReport.stopped(nodeName, wasRunning));
     }
 
     /** Refuses a fenced former primary: only `rejoin` brings it back. */
     public void start(String nodeName) {
-        control().start(node(nodeName));
-        progress.info(nodeName + " started");
+        NodeControl control = control();
+        boolean wasRunning = control.isRunning(node(nodeName));
+        control.start(node(nodeName));
+        progress.info(NodeActionReport.started(nodeName, wasRunning));
     }
 
     /** SIGKILL of the postmaster, as a crash would; its children (thawed first, if frozen) exit by themselves. */
@@ -150,8 +154,9 @@ public final class EmbeddedCluster {
 
     /** SIGSTOP of a node's processes: it accepts connections but never answers (demos of a frozen primary). */
     public void freeze(String nodeName) {
-        progress.info(nodeName + " frozen (SIGSTOP to " + control().signal(node(nodeName), "STOP", true).size()
-                + " processes); `thaw " + nodeName + "` resumes it");
+        NodeControl control = control();
+        boolean wasFrozen = control.isFrozen(node(nodeName));
+        progress.info(NodeActionReport.frozen(nodeName, wasFrozen, control.signal(node(nodeName), "STOP", true).size()));
     }
 
     /** Refuses a fenced former primary (a promotion happened while it was frozen): it must be rejoined. */
@@ -160,7 +165,10 @@ public final class EmbeddedCluster {
         if (control().isFenced(node)) {
             throw NodeControl.fenced(node);
         }
-        progress.info(nodeName + " thawed (SIGCONT to " + control().signal(node, "CONT", true).size() + " processes)");
+        NodeControl control = control();
+        boolean wasFrozen = control.isFrozen(node);
+        // SIGCONT all the same: a node only partly frozen (a child stopped by hand) resumes too
+        progress.info(NodeActionReport.thawed(nodeName, wasFrozen, control.signal(node, "CONT", true).size()));
     }
 
     /** Fences the old primary, promotes the named standby or the one that received the most WAL, re-points the rest. */

@@ -27,10 +27,14 @@ public final class FailoverDecisions {
     /**
      * The standby to promote: the requested one, or the one that has received the most WAL (it loses the least;
      * it replays what it received before it is promoted). Ties go to the most replayed, then to the earlier node.
-     * Refuses while any node answers as a primary: promoting then would make two.
+     * Refuses while any node answers as a primary: promoting then would make two. A repeated `promote NODE` finds
+     * NODE the primary already, and says that rather than asking to stop the node it just promoted.
      */
     public static Position candidate(List<Position> nodes, Optional<String> requested) {
         nodes.stream().filter(n -> n.answers() && !n.inRecovery()).findFirst().ifPresent(p -> {
+            if (requested.isPresent() && requested.get().equals(p.name())) {
+                throw new ClusterException(p.name() + " is already the primary: nothing to promote. See `status`.");
+            }
             throw new ClusterException(p.name() + " is still a running primary; stop or kill it before promoting a standby.");
         });
         List<Position> standbys = nodes.stream().filter(n -> n.answers() && n.inRecovery()).toList();

@@ -39,6 +39,15 @@ public final class NodeControl {
             else kill -s "$2" $pid 2>/dev/null; echo $pid; fi
             """;
 
+    /** Exit 0 when the postmaster of data directory $1 is stopped by a signal (state T in /proc/PID/stat). */
+    private static final String FROZEN_SCRIPT = """
+            pid=$(head -n 1 "$1/postmaster.pid" 2>/dev/null) || exit 1
+            case "$pid" in ''|*[!0-9]*) exit 1;; esac
+            read -r line 2>/dev/null < "/proc/$pid/stat" || exit 1
+            set -- ${line##*) }
+            [ "$1" = T ]
+            """;
+
     private static final Duration CONNECT_PATIENCE = Duration.ofSeconds(30);
 
     private final Secrets secrets;
@@ -141,6 +150,11 @@ public final class NodeControl {
             }
         }
         return pids;
+    }
+
+    /** Whether the node's postmaster is stopped by SIGSTOP (freeze), so a repeated freeze or thaw can say so. */
+    public boolean isFrozen(Node node) {
+        return node.transport().execAdmin(List.of("sh", "-c", FROZEN_SCRIPT, "frozen", node.layout().dataDir())).exitCode() == 0;
     }
 
     /** Waits until none of these processes exists any more (a SIGKILLed postmaster's children linger briefly). */

@@ -12,6 +12,8 @@ import org.pagila.cluster.Progress;
  * only once the node is configured as a standby.
  */
 public final class Rejoin {
+    public static final String NOTHING_TO_DO = "already a streaming standby: nothing done";
+
     private final NodeControl control;
     private final Progress progress;
 
@@ -20,12 +22,17 @@ public final class Rejoin {
         this.progress = progress;
     }
 
-    /** Returns how: "pg_rewind" or "fresh clone". */
+    /** Returns how: "pg_rewind", "fresh clone", or NOTHING_TO_DO for a standby that already streams from the primary. */
     public String rejoin(Node node, Node primary) {
         if (node.name().equals(primary.name())) {
             throw new ClusterException(node.name() + " is the current primary; nothing to rejoin.");
         }
         progress.step("rejoin " + node.name() + " as a standby of " + primary.name());
+        if (isHealthy(node, primary)) {
+            progress.detail(node.name() + " already streams from " + primary.name() + " as a standby: nothing to rejoin"
+                    + " (to copy it afresh all the same: `stop " + node.name() + "`, then `rejoin " + node.name() + "`)");
+            return NOTHING_TO_DO;
+        }
         CloneStep.stopOrKill(control, node);
         new Provisioning(() -> control, "", null, progress).ensureSlots(primary, List.of(node.slot()));
         String how = null;
@@ -51,6 +58,14 @@ public final class Rejoin {
         new Replication(control, progress).awaitCaughtUp(primary, List.of(node), Duration.ofSeconds(120));
         progress.detail(node.name() + " rejoined as a standby of " + primary.name() + " (" + how + ")");
         return how;
+    }
+
+    private boolean isHealthy(Node node, Node primary) {
+        StandbyFacts facts = CloneStep.facts(control, node);
+        // streaming is asked only of a running standby of this primary: a stopped or broken node needs no connection
+        return facts.isHealthyStandbyOf(primary.peerHost(), primary.peerPort(),
+                facts.running() && facts.isStandbyOf(primary.peerHost(), primary.peerPort())
+                        && new Replication(control, progress).streams(primary, node));
     }
 
     /**

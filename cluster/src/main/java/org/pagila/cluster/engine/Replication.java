@@ -82,7 +82,8 @@ public final class Replication {
         });
     }
 
-    private boolean streams(Node primary, Node standby) {
+    /** The standby replays as a hot standby and the primary sees it streaming through its slot. */
+    boolean streams(Node primary, Node standby) {
         boolean[] streaming = {false};
         control.jdbc(primary, c -> streaming[0] = Roles.streamingStandbys(c, null).contains(standby.name()));
         if (!streaming[0]) {

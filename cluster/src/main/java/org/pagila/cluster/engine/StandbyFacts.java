@@ -18,6 +18,14 @@ public record StandbyFacts(boolean initialized, boolean running, boolean inRecov
         return standby && names(primaryConninfo, "host", primaryHost) && names(primaryConninfo, "port", String.valueOf(primaryPort));
     }
 
+    /**
+     * A running standby of this primary that streams from it: `rejoin` has nothing to mend, and re-cloning it would
+     * only take it out of service. A broken standby (configured, not streaming) or a stopped one is rejoined.
+     */
+    public boolean isHealthyStandbyOf(String primaryHost, int primaryPort, boolean streaming) {
+        return running && streaming && isStandbyOf(primaryHost, primaryPort);
+    }
+
     private static boolean names(String conninfo, String key, String value) {
         return conninfo != null && Pattern.compile("(^|[\\s'])" + key + "=" + Pattern.quote(value) + "($|[\\s'])").matcher(conninfo).find();
     }
