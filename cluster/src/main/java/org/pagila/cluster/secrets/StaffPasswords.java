@@ -59,6 +59,8 @@ public final class StaffPasswords {
     }
 
     private static String setPassword(Connection owner, Secrets secrets, String username) throws SQLException {
+        // the name first: a mistyped name is the operator's to fix whatever the schema's state
+        requireStaffMember(owner, username);
         requireCredentialTable(owner);
         String password = Secrets.generate();
         String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
@@ -73,6 +75,20 @@ public final class StaffPasswords {
         }
         secrets.put(secretsKey(username), password);
         return password;
+    }
+
+    private static void requireStaffMember(Connection owner, String username) throws SQLException {
+        List<String> staff = new ArrayList<>();
+        try (PreparedStatement s = owner.prepareStatement("SELECT username FROM staff ORDER BY staff_id");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                staff.add(rs.getString(1));
+            }
+        }
+        if (!staff.contains(username)) {
+            throw new ClusterException("No staff member with username '" + username + "': Pagila's are "
+                    + String.join(", ", staff) + " (the name as written, capitals included)");
+        }
     }
 
     private static void requireCredentialTable(Connection owner) throws SQLException {
