@@ -106,20 +106,28 @@ public final class EmbeddedCluster {
                 "No node can be the primary: all are standbys or fenced. See `status`; use `promote`, then `rejoin`.")));
     }
 
+    /** Idempotent; a repeated down (or one before up) says there was nothing to stop rather than nothing at all. */
     public void down() {
         if (!Files.isDirectory(settings.clusterDir())) {
+            progress.info("No cluster '" + settings.name() + "' at " + settings.clusterDir() + ": nothing to stop");
             return;
         }
         NodeControl control = new NodeControl(null);
-        for (Node node : nodes()) {
-            if (control.isRunning(node)) {
-                CloneStep.stopOrKill(control, node);
-                progress.info(node.name() + " stopped");
-            }
+        List<Node> running = nodes().stream().filter(control::isRunning).toList();
+        for (Node node : running) {
+            CloneStep.stopOrKill(control, node);
+            progress.info(node.name() + " stopped");
+        }
+        if (running.isEmpty()) {
+            progress.info("No node of cluster '" + settings.name() + "' was running: nothing to stop");
         }
     }
 
     public void destroy() {
+        if (!Files.exists(settings.clusterDir())) {
+            progress.info("No cluster '" + settings.name() + "' at " + settings.clusterDir() + ": nothing to remove");
+            return;
+        }
         down();
         try {
             PostgresBinaries.deleteTree(settings.clusterDir());
