@@ -118,6 +118,15 @@ class KvmBootChoicesTest {
         }
     }
 
+    @Test
+    void aMisspelledKeyOrAFileThatIsNoTopologyIsRefusedNamingIt() {
+        Properties p = new Properties();
+        p.setProperty("vm.memory", "4096");
+        ClusterException e = assertThrows(ClusterException.class, () -> KvmConfig.from(Path.of("t.properties"), p));
+        assertTrue(e.getMessage().startsWith("Unknown setting [vm.memory] in t.properties"), e.getMessage());
+        assertTrue(e.getMessage().contains(KvmConfig.DEFAULT_FILE.toString()), "says where the keys are: " + e.getMessage());
+    }
+
     private static KvmConfig debian(Properties overrides) {
         Properties p = new Properties();
         p.setProperty("image.source", "debian");

@@ -71,7 +71,7 @@ public record KvmConfig(Path source, String libvirtUri, String networkName, Stri
     }
 
     static KvmConfig from(Path source, Properties values) {
-        Lookup v = new Lookup(values, source);
+        Lookup v = new Lookup(values, source, new java.util.TreeSet<>());
         String cidr = v.get("network.cidr", "192.168.122.0/24");
         if (!cidr.matches(IPV4.pattern() + "/24")) {
             throw new ClusterException("network.cidr must be an IPv4 /24 network (like 192.168.122.0/24), got " + cidr + " in " + source);
@@ -99,7 +99,7 @@ public record KvmConfig(Path source, String libvirtUri, String networkName, Stri
         if (!nodes.stream().map(Node::name).toList().equals(ClusterSettings.NODE_NAMES)) {
             throw new IllegalStateException("node names");
         }
-        return new KvmConfig(source, v.get("libvirt.uri", "qemu:///system"), v.name("network.name", "pagila"),
+        KvmConfig config = new KvmConfig(source, v.get("libvirt.uri", "qemu:///system"), v.name("network.name", "pagila"),
                 v.name("network.bridge", "virbr-pagila"), cidr, hostAddress, placement, nodes,
                 v.number("vm.memory-mib", 2048, 512), v.number("vm.cpus", 2, 1), v.number("vm.disk-gib", 20, 10),
                 v.name("vm.user", "ubuntu"),
@@ -119,6 +119,8 @@ public record KvmConfig(Path source, String libvirtUri, String networkName, Stri
                 }, v.name("debian.suite", "bookworm"), v.uri("debian.mirror", "http://deb.debian.org/debian"),
                         Path.of(v.get("image.cache-dir", "/var/cache/pagila-kvm")), acceleration(v.get("vm.acceleration", "auto"), source)),
                 absolute("backup.dir", v.get("backup.dir", "/var/lib/pagila-backup"), source));
+        v.refuseUnknown();
+        return config;
     }
 
     private static Path absolute(String key, String value, Path source) {
@@ -176,8 +178,10 @@ public record KvmConfig(Path source, String libvirtUri, String networkName, Stri
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
-    private record Lookup(Properties values, Path source) {
+    /** {@code asked}: the keys read, so that a misspelled one is refused rather than silently left at its default. */
+    private record Lookup(Properties values, Path source, java.util.Set<String> asked) {
         String get(String key, String defaultValue) {
+            asked.add(key);
             String value = values.getProperty(key);
             return value == null || value.isBlank() ? defaultValue : value.strip();
         }
@@ -218,6 +222,16 @@ public record KvmConfig(Path source, String libvirtUri, String networkName, Stri
                 throw new ClusterException(key + " must be an http(s) URL, got '" + value + "' in " + source);
             }
             return URI.create(value);
+        }
+
+        /** A key no setting reads: a typo ("vm.memory") or not a topology file at all (--config /etc/hostname). */
+        void refuseUnknown() {
+            java.util.Set<String> unknown = new java.util.TreeSet<>(values.stringPropertyNames());
+            unknown.removeAll(asked);
+            if (!unknown.isEmpty()) {
+                throw new ClusterException("Unknown setting" + (unknown.size() > 1 ? "s " : " ") + unknown + " in " + source
+                        + ": not a topology setting (misspelled?); " + DEFAULT_FILE + " shows every one");
+            }
         }
 
         String sha256(String key) {
