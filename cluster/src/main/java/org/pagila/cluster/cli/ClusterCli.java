@@ -62,12 +62,14 @@ public final class ClusterCli implements Callable<Integer> {
     /**
      * Every subcommand answers -h/--help with its usage. Without it `backup --help` took a backup (the backup commands
      * pass unknown words on) and `up --help` was an error. Not through scope INHERIT: that would also repeat this
-     * command's footer under every subcommand's usage and parse error.
+     * command's footer under every subcommand's usage and parse error. Help only: no version is known to print.
      */
     private static void withHelpOptions(CommandLine command) {
         for (CommandLine sub : command.getSubcommands().values()) {
-            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
-                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null) {
+                spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
             }
             withHelpOptions(sub);
         }
