@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.pagila.cluster.ClusterException;
@@ -109,11 +110,24 @@ public final class Restore {
         return restored;
     }
 
+    /** The ports of the restored nodes there are, as restore-stop takes them; empty when there is none. */
+    private Optional<String> restoredPorts() {
+        try (var dirs = Files.list(settings.restoresDir())) {
+            List<String> ports = dirs.map(d -> d.getFileName().toString()).filter(n -> n.matches("restore-[0-9]+"))
+                    .map(n -> n.substring("restore-".length())).sorted().toList();
+            return ports.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", ports));
+        } catch (IOException noFolder) {
+            return Optional.empty();
+        }
+    }
+
     /** Stops a restored node and deletes its folder. */
     public void stop(int port) {
         Path dir = settings.restoresDir().resolve("restore-" + port);
         if (!Files.isDirectory(dir)) {
-            throw new ClusterException("No restored node for port " + port + " in " + settings.restoresDir());
+            // a repeated restore-stop or a mistyped port: the ports there are tell which
+            throw new ClusterException("No restored node on port " + port + " in " + settings.restoresDir() + ": "
+                    + restoredPorts().map(ports -> "the restored nodes there are listen on " + ports).orElse("there is none (already stopped?)"));
         }
         LocalNode node = LocalNode.isolated("restore-" + port, dir, port, RestoreBinaries.forMajor(settings.cluster(),
                 RestoreBinaries.majorOfDataDir(dir.resolve("data")), progress), Secrets.load(settings.cluster().secretsFile()));
