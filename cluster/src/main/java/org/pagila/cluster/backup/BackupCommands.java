@@ -40,8 +40,9 @@ public final class BackupCommands {
     public static final class Backups extends Forward {
     }
 
-    @Command(name = "restore", customSynopsis = "pagila-cluster restore [BACKUP] [--to TIME | --to-lsn LSN | --latest] [--port P]",
-            description = "Restore a backup into an isolated node (port P, default 15499), replayed to the target and promoted.")
+    @Command(name = "restore", customSynopsis = "pagila-cluster restore [BACKUP] [--to TIME | --to-lsn LSN | --latest]"
+            + " [--port P]", description = "Restore a backup into an isolated node (port P, default 15499), replayed to the"
+            + " target and promoted.")
     public static final class Restore extends Forward {
     }
 
@@ -50,7 +51,8 @@ public final class BackupCommands {
     public static final class RestoreStop extends Forward {
     }
 
-    @Command(name = "archive-collect", customSynopsis = "pagila-cluster archive-collect", description = "Copy WAL the archive here lacks from nodes that archive on their own"
+    @Command(name = "archive-collect", customSynopsis = "pagila-cluster archive-collect",
+            description = "Copy WAL the archive here lacks from nodes that archive on their own"
             + " machines (VMs); where the nodes share one folder there is nothing to collect.")
     public static final class ArchiveCollect extends Forward {
     }

@@ -127,7 +127,8 @@ public final class Restore {
         if (!Files.isDirectory(dir)) {
             // a repeated restore-stop or a mistyped port: the ports there are tell which
             throw new ClusterException("No restored node on port " + port + " in " + settings.restoresDir() + ": "
-                    + restoredPorts().map(ports -> "the restored nodes there are listen on " + ports).orElse("there is none (already stopped?)"));
+                    + restoredPorts().map(ports -> "the restored nodes there are listen on " + ports)
+                            .orElse("there is none (already stopped?)"));
         }
         LocalNode node = LocalNode.isolated("restore-" + port, dir, port, RestoreBinaries.forMajor(settings.cluster(),
                 RestoreBinaries.majorOfDataDir(dir.resolve("data")), progress), Secrets.load(settings.cluster().secretsFile()));
