@@ -26,6 +26,13 @@ class NodeActionReportTest {
     }
 
     @Test
+    void aFrozenNodeIsNotStoppedButThawedOrKilledFirst() {
+        NodeActionReport.refuseStopWhenFrozen("node2", false);
+        ClusterException e = assertThrows(ClusterException.class, () -> NodeActionReport.refuseStopWhenFrozen("node2", true));
+        assertTrue(e.getMessage().contains("`thaw node2`") && e.getMessage().contains("`kill node2`"), e.getMessage());
+    }
+
+    @Test
     void thawingANodeThatIsNotFrozenSaysSo() {
         assertEquals("node2 thawed (SIGCONT to 6 processes)", NodeActionReport.thawed("node2", true, 6));
         assertEquals("node2 was not frozen: nothing to thaw", NodeActionReport.thawed("node2", false, 6));

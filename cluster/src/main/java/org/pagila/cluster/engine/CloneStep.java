@@ -80,8 +80,15 @@ final class CloneStep implements Step {
         }
     }
 
-    /** A node being replaced may be frozen or hung: if it does not stop, it is killed. */
+    /**
+     * A node being replaced may be frozen or hung: if it does not stop, it is killed. A frozen one (SIGSTOP) is killed
+     * at once: it cannot answer a clean stop, which would only wait out pg_ctl's 60 s first.
+     */
     static void stopOrKill(NodeControl nodes, Node node) {
+        if (nodes.isFrozen(node)) {
+            nodes.awaitGone(node, nodes.signal(node, "KILL", true));
+            return;
+        }
         try {
             nodes.stop(node);
         } catch (ClusterException notStopping) {

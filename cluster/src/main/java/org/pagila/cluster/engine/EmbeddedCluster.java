@@ -138,45 +138,27 @@ public final class EmbeddedCluster {
     }
 
     public void stop(String nodeName) {
-        NodeControl control = control();
-        boolean wasRunning = control.isRunning(node(nodeName));
-        control.stop(node(nodeName));
-        progress.info(NodeActionReport.stopped(nodeName, wasRunning));
+        progress.info(new NodeActions(control()).stop(node(nodeName)));
     }
 
     /** Refuses a fenced former primary: only `rejoin` brings it back. */
     public void start(String nodeName) {
-        NodeControl control = control();
-        boolean wasRunning = control.isRunning(node(nodeName));
-        control.start(node(nodeName));
-        progress.info(NodeActionReport.started(nodeName, wasRunning));
+        progress.info(new NodeActions(control()).start(node(nodeName)));
     }
 
     /** SIGKILL of the postmaster, as a crash would; its children (thawed first, if frozen) exit by themselves. */
     public void kill(String nodeName) {
-        Node node = node(nodeName);
-        control().signal(node, "CONT", true);
-        List<Long> pids = control().signal(node, "KILL", false);
-        progress.info(pids.isEmpty() ? nodeName + " was not running" : nodeName + " killed (SIGKILL to postmaster pid " + pids.get(0) + ")");
+        progress.info(new NodeActions(control()).kill(node(nodeName)));
     }
 
     /** SIGSTOP of a node's processes: it accepts connections but never answers (demos of a frozen primary). */
     public void freeze(String nodeName) {
-        NodeControl control = control();
-        boolean wasFrozen = control.isFrozen(node(nodeName));
-        progress.info(NodeActionReport.frozen(nodeName, wasFrozen, control.signal(node(nodeName), "STOP", true).size()));
+        progress.info(new NodeActions(control()).freeze(node(nodeName)));
     }
 
     /** Refuses a fenced former primary (a promotion happened while it was frozen): it must be rejoined. */
     public void thaw(String nodeName) {
-        Node node = node(nodeName);
-        if (control().isFenced(node)) {
-            throw NodeControl.fenced(node);
-        }
-        NodeControl control = control();
-        boolean wasFrozen = control.isFrozen(node);
-        // SIGCONT all the same: a node only partly frozen (a child stopped by hand) resumes too
-        progress.info(NodeActionReport.thawed(nodeName, wasFrozen, control.signal(node, "CONT", true).size()));
+        progress.info(new NodeActions(control()).thaw(node(nodeName)));
     }
 
     /** Fences the old primary, promotes the named standby or the one that received the most WAL, re-points the rest. */

@@ -11,6 +11,13 @@ final class NodeActionReport {
     private NodeActionReport() {
     }
 
+    static void refuseStopWhenFrozen(String node, boolean frozen) {
+        if (frozen) {
+            throw new ClusterException(node + " is frozen (SIGSTOP) and cannot stop cleanly: `thaw " + node + "` first, or `kill "
+                    + node + "`.");
+        }
+    }
+
     static String stopped(String node, boolean wasRunning) {
         return wasRunning ? node + " stopped" : node + " was not running: nothing to stop";
     }

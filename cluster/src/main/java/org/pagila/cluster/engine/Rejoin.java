@@ -61,6 +61,9 @@ public final class Rejoin {
     }
 
     private boolean isHealthy(Node node, Node primary) {
+        if (control.isFrozen(node)) {
+            return false; // never healthy, and asking it over SQL would wait out the connection timeout
+        }
         StandbyFacts facts = CloneStep.facts(control, node);
         // streaming is asked only of a running standby of this primary: a stopped or broken node needs no connection
         return facts.isHealthyStandbyOf(primary.peerHost(), primary.peerPort(),
