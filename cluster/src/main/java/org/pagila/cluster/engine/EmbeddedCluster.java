@@ -113,7 +113,9 @@ public final class EmbeddedCluster {
             return;
         }
         NodeControl control = new NodeControl(null);
-        List<Node> running = nodes().stream().filter(control::isRunning).toList();
+        // frozen nodes first (killed at once): the primary's shutdown would wait for its walsender to a frozen standby
+        List<Node> running = nodes().stream().filter(control::isRunning)
+                .sorted(java.util.Comparator.comparing((Node n) -> !control.isFrozen(n))).toList();
         for (Node node : running) {
             CloneStep.stopOrKill(control, node);
             progress.info(node.name() + " stopped");
