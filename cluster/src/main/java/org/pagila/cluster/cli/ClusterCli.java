@@ -20,10 +20,12 @@ import picocli.CommandLine.Parameters;
 /** `cluster/pagila-cluster COMMAND`: argument parsing only; the engine does the work. */
 @Command(name = "pagila-cluster", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = "The Pagila Store cluster: a primary and three hot standbys.",
-        footer = {"", "Settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME, PAGILA_CLUSTER_HOSTS,",
-                "  PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR",
-                "With Patroni: `up --ha` (etcd, Patroni, HAProxy); then kill|crash|start|stop NODE, switchover|promote [NODE],",
-                "  sync on|off|strict act through Patroni. `pagila-cluster --ha` alone lists them."},
+        // footer lines under 80 characters: picocli rewraps longer ones mid-phrase in an 80-column terminal
+        footer = {"", "Settings (environment): PAGILA_CLUSTER_NAME (dev), PAGILA_CLUSTER_HOME,",
+                "  PAGILA_CLUSTER_HOSTS, PG_BIN (a local PostgreSQL bin directory), PAGILA_DIR",
+                "With Patroni: `up --ha` (etcd, Patroni, HAProxy); then",
+                "  kill|crash|start|stop NODE, switchover|promote [NODE], sync on|off|strict",
+                "  act through Patroni. `pagila-cluster --ha` alone lists them."},
         subcommands = {ClusterCli.Up.class, ClusterCli.Status.class, NodeCommands.Stop.class, NodeCommands.Start.class,
                 NodeCommands.Kill.class, NodeCommands.Freeze.class, NodeCommands.Thaw.class, NodeCommands.Promote.class,
                 NodeCommands.Rejoin.class, ClusterCli.Down.class, ClusterCli.Destroy.class, ClusterCli.StaffPassword.class,

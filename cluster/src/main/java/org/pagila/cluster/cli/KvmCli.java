@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 
 /** `cluster/pagila-cluster kvm COMMAND [--config FILE]`: the KVM topology's commands. */
 @Command(name = "kvm", description = "The KVM topology (plan, apply, status, promote, rejoin, destroy, render).",
-        footer = {"", "Configuration: cluster/kvm/topology.properties (or --config FILE, or PAGILA_KVM_CONFIG);",
-                "with --ha e.g. cluster/kvm/topology-ha.properties (four VMs)"},
+        footer = {"", "Configuration: cluster/kvm/topology.properties (or --config FILE,",
+                "or PAGILA_KVM_CONFIG); with --ha e.g. cluster/kvm/topology-ha.properties",
+                "(four VMs)"},
         subcommands = {KvmCli.Plan.class, KvmCli.Apply.class, KvmCli.Status.class, KvmCli.Promote.class, KvmCli.Rejoin.class,
                 KvmCli.Destroy.class, KvmCli.Render.class, KvmCli.Backup.class, KvmCli.Backups.class, KvmCli.Restore.class,
                 KvmCli.RestoreStop.class, KvmCli.ArchiveCollect.class})
