@@ -12,7 +12,7 @@ import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { resolve as resolvePath } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { samples, types, run } from './modules/state.mjs';
+import { samples, types } from './modules/state.mjs';
 
 register('./hooks.mjs', import.meta.url);
 globalThis.__ENV = { ...process.env };
@@ -79,9 +79,11 @@ for (const file of process.argv.slice(2)) {
   const scriptUrl = pathToFileURL(resolvePath(file)).href;
   const script = await import(scriptUrl);
   const options = script.options || {};
-  const scenarios = Object.entries(options.scenarios || { default: { exec: 'default' } });
+  // a scenario without exec runs the script's default function, as in k6
+  const scenarios = Object.entries(options.scenarios || { default: {} })
+    .map(([name, scenario]) => [name, { ...scenario, exec: scenario.exec || 'default' }]);
   for (const [name, scenario] of scenarios) {
-    const exec = scenario.exec || 'default';
+    const exec = scenario.exec;
     if (typeof script[exec] !== 'function') {
       problems.push(`scenario ${name}: exec ${exec} is not a function the script exports`);
     }
@@ -99,7 +101,7 @@ for (const file of process.argv.slice(2)) {
     const vus = scenarios.flatMap(([name, scenario]) => Array.from({ length: Math.min(scenario.vus || 1, MAX_VUS) }, (_, i) =>
       new Promise((done, failedVu) => {
         const worker = new Worker(new URL('./vu.mjs', import.meta.url), { workerData: { url: scriptUrl, exec:
-          scenario.exec || 'default', scenario: name, vu: i + 1, iterations, env: globalThis.__ENV } });
+          scenario.exec, scenario: name, vu: i + 1, iterations, env: globalThis.__ENV } });
         worker.once('message', done);
         worker.once('error', failedVu);
         // after its message a VU's exit changes nothing; before it, the VU died without its samples
