@@ -369,10 +369,11 @@ served_only() { # served_only REGEX: true when the RESULT line of bench.lua on s
 }
 reads_from() { # reads_from standbys|primary ROUTE: where the compared store reads (PUT /api/cluster/reads as Mike)
   # The store empties its read pool (Agroal does it on its own housekeeping thread, which on a saturated machine can
-  # be seconds behind) and the next reads open new connections where they should go, each with its warm-up read.
-  # The route's load runs, unmeasured, in runs of a quarter of a duration until one run's answers all came from the
-  # chosen side: that way it happens outside the measurement. Both ways get it, so each way has one half right after
-  # a switch and one after a half of its own.
+  # be seconds behind) and answers once none of its connections is left on the other side; the next reads open new
+  # connections where they should go, each with its warm-up read. The route's load runs, unmeasured, in runs of a
+  # quarter of a duration until one run's answers all came from the chosen side (the first, unless the store answered
+  # "moved": false): that way the new connections open outside the measurement. Both ways get it, so each way has one
+  # half right after a switch and one after a half of its own.
   local nodes='node[123]' runs=0
   [ "$1" = primary ] && nodes=primary
   printf 'user = "Mike:%s"\n' "$(secret staff.Mike.password)" | curl -fsS -o /dev/null --max-time 30 -K - -X PUT \

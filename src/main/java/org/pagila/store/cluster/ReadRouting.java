@@ -6,7 +6,9 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -52,6 +54,10 @@ public class ReadRouting {
     @DataSource("standby")
     AgroalDataSource readPool;
 
+    @Inject
+    @DataSource("standby")
+    ReadConnectionTracker connections;
+
     /** The /cluster page's timeline shows who moved the reads, and when. */
     @Inject
     Event<ClusterEvent> events;
@@ -77,8 +83,8 @@ public class ReadRouting {
     /**
      * Sets where reads go; a change empties the read pool, so the next reads open connections where they should go.
      * Agroal empties it on its own housekeeping thread, idle connections first and busy ones when returned: on an idle
-     * store within milliseconds, on a saturated one sometimes seconds later (k6/bench.sh waits for it). Safe to
-     * repeat: the same choice again changes nothing.
+     * store within milliseconds, on a saturated one sometimes seconds later ({@link #awaitMoved} waits for it). Safe
+     * to repeat: the same choice again changes nothing.
      */
     public synchronized void readFrom(Source wanted, String who) {
         if (wanted == source) {
@@ -88,6 +94,39 @@ public class ReadRouting {
         source = wanted;
         readPool.flush(AgroalDataSource.FlushMode.GRACEFUL);
         events.fire(ClusterEvent.now(ClusterEvent.Type.READS, null, who + " sent the catalog's reads to the " + wanted.spelled()));
+    }
+
+    /**
+     * Waits (up to the bound) until every connection the read pool holds is on the side reads go to now, so that a
+     * change's caller knows the next reads are there; true when they are. The pool empties on Agroal's housekeeping
+     * thread (idle connections at once, busy ones when returned), which on a saturated store can be seconds behind.
+     */
+    public boolean awaitMoved(Duration bound) throws InterruptedException {
+        long end = System.nanoTime() + bound.toNanos();
+        while (!moved()) {
+            if (System.nanoTime() - end > 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Whether no connection of the read pool is on the other side of where reads go now. */
+    public boolean moved() {
+        return moved(reading(), cluster.view().primary(), connections.openOn());
+    }
+
+    /**
+     * The decision alone: reading from the primary, every open connection is on it; from the standbys, none is. With
+     * no primary known there is no other side (the standbys serve whatever was chosen).
+     */
+    static boolean moved(Source reading, Optional<String> primary, List<String> openOn) {
+        if (primary.isEmpty()) {
+            return true;
+        }
+        return reading == Source.PRIMARY ? openOn.stream().allMatch(primary.get()::equals)
+                : openOn.stream().noneMatch(primary.get()::equals);
     }
 
     /** host:port of the primary a new read connection should open on; empty: the standbys in turn. */

@@ -9,6 +9,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.pagila.store.web.UserError;
 
@@ -21,9 +22,15 @@ import org.pagila.store.web.UserError;
 @Produces(MediaType.APPLICATION_JSON)
 public class ReadRoutingResource {
 
-    /** from: "standbys" or "primary"; reading: where new read connections open now (the primary only while there is one). */
-    public record Reads(String from, String reading) {
+    /**
+     * from: "standbys" or "primary"; reading: where new read connections open now (the primary only while there is
+     * one); moved: no connection of the read pool is left on the other side, so the next reads go where it says.
+     */
+    public record Reads(String from, String reading, boolean moved) {
     }
+
+    /** How long a change waits for the read pool to empty on a busy store before it answers all the same (moved: false). */
+    static final Duration MOVE_PATIENCE = Duration.ofSeconds(10);
 
     /** The body of a change: {"from": "primary"}. */
     public record Change(String from) {
@@ -38,23 +45,25 @@ public class ReadRoutingResource {
     @GET
     @APIResponse(responseCode = "200", description = "Where catalog reads go")
     public Reads reads() {
-        return new Reads(routing.source().spelled(), routing.reading().spelled());
+        return new Reads(routing.source().spelled(), routing.reading().spelled(), routing.moved());
     }
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("staff")
-    @APIResponse(responseCode = "200", description = "Set (setting it again changes nothing); new read connections open where it says")
+    @APIResponse(responseCode = "200", description = "Set (setting it again changes nothing); answered once the read pool"
+            + " holds no connection on the other side (moved: true), or after 10 s on a store too busy to empty it (moved: false)")
     @APIResponse(responseCode = "400", description = "No body, or from is neither \"standbys\" nor \"primary\"")
     @APIResponse(responseCode = "401", description = "Not signed in: HTTP Basic with a staff username and password")
     @APIResponse(responseCode = "415", description = "The body is not JSON")
     @APIResponse(responseCode = "429", description = "Too many failed sign-ins from this address or for this username; Retry-After says when to try again")
-    public Reads change(Change change) {
+    public Reads change(Change change) throws InterruptedException {
         String from = change == null ? null : change.from();
         ReadRouting.Source source = ReadRouting.Source.parse(from).orElseThrow(() -> UserError.badRequest(
                 "Say where reads go: {\"from\": \"standbys\"} or {\"from\": \"primary\"}"
                         + (from == null ? "." : ", not '" + UserError.abbreviate(from) + "'.")));
         routing.readFrom(source, identity.getPrincipal().getName());
+        routing.awaitMoved(MOVE_PATIENCE);
         return reads();
     }
 }

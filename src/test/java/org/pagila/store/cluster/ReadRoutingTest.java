@@ -1,6 +1,8 @@
 package org.pagila.store.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +29,21 @@ class ReadRoutingTest {
     void withoutAPrimaryTheReadsStayOnTheStandbys() {
         assertEquals(Optional.empty(), decide(ReadRouting.Source.PRIMARY, view(ClusterState.Mode.READ_ONLY, null)));
         assertEquals(Optional.empty(), decide(ReadRouting.Source.PRIMARY, view(ClusterState.Mode.UNAVAILABLE, null)));
+    }
+
+    @Test
+    void theReadsHaveMovedWhenNoConnectionIsLeftOnTheOtherSide() {
+        Optional<String> primary = Optional.of("node2");
+        assertTrue(ReadRouting.moved(ReadRouting.Source.PRIMARY, primary, List.of("node2", "node2")));
+        assertFalse(ReadRouting.moved(ReadRouting.Source.PRIMARY, primary, List.of("node2", "node1")));
+        assertTrue(ReadRouting.moved(ReadRouting.Source.STANDBYS, primary, List.of("primary", "node1", "node3")));
+        assertFalse(ReadRouting.moved(ReadRouting.Source.STANDBYS, primary, List.of("node1", "node2")));
+        assertTrue(ReadRouting.moved(ReadRouting.Source.STANDBYS, primary, List.of()), "an empty pool is nowhere");
+    }
+
+    @Test
+    void withoutAPrimaryThereIsNoOtherSide() {
+        assertTrue(ReadRouting.moved(ReadRouting.Source.STANDBYS, Optional.empty(), List.of("node1", "primary")));
     }
 
     @Test
