@@ -1,17 +1,16 @@
 package org.pagila.store.cluster;
 
 import io.agroal.api.AgroalPoolInterceptor;
+import io.agroal.pool.wrapper.ConnectionWrapper;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.Arc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.postgresql.core.BaseConnection;
 
 /**
  * Notes which node each read connection is on when the request borrows it from the standby pool, so the
@@ -27,28 +26,25 @@ public class ReadConnectionTracker implements AgroalPoolInterceptor {
     NodeDirectory nodes;
 
     /**
-     * Each open connection of the pool and its node, keyed by the driver's own connection: Agroal hands each
-     * interceptor call a new wrapper of it, so the wrapper would never be found again.
+     * Each open connection of the pool and its node, keyed by Agroal's handler of it: each interceptor call gets a new
+     * wrapper, and PgJDBC's own connection cannot be unwrapped once it is closed (a node restarted under it), which
+     * is when it is destroyed.
      */
     private final Map<Object, String> open = Collections.synchronizedMap(new IdentityHashMap<>());
 
     @Override
     public void onConnectionCreate(Connection connection) {
-        open.put(driverConnection(connection), nodes.nodeOf(connection));
+        open.put(handlerOf(connection), nodes.nodeOf(connection));
     }
 
     @Override
     public void onConnectionDestroy(Connection connection) {
-        open.remove(driverConnection(connection));
+        open.remove(handlerOf(connection));
     }
 
-    /** PgJDBC's connection under Agroal's wrapper (unwrapping it checks nothing, so it answers for a closed one too). */
-    private static Object driverConnection(Connection connection) {
-        try {
-            return connection.unwrap(BaseConnection.class);
-        } catch (SQLException notPgJdbc) {
-            return connection;
-        }
+    /** The pooled connection behind Agroal's wrapper (the wrapper itself outside Agroal's pool, in tests). */
+    private static Object handlerOf(Connection connection) {
+        return connection instanceof ConnectionWrapper wrapper ? wrapper.getHandler() : connection;
     }
 
     @Override

@@ -105,6 +105,8 @@ public class ReadRouting {
         long end = System.nanoTime() + bound.toNanos();
         while (!moved()) {
             if (System.nanoTime() - end > 0) {
+                LOG.warnf("Reads go to the %s, but after %s the read pool still holds connections on %s", reading().spelled(),
+                        bound, connections.openOn());
                 return false;
             }
             Thread.sleep(10);
