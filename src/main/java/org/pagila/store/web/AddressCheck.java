@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * An address that is not a valid URI (a "%" without two hexadecimal digits after it, as in {@code /search?q=100%},
@@ -29,9 +30,15 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class AddressCheck {
-    /** The headers every page of the store carries (application.properties); this answer comes before they are added. */
-    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-            + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    /** The headers every page of the store carries (application.properties): this answer comes before they are added. */
+    @ConfigProperty(name = "quarkus.http.header.\"Content-Security-Policy\".value")
+    String contentSecurityPolicy;
+
+    @ConfigProperty(name = "quarkus.http.header.\"X-Content-Type-Options\".value")
+    String contentTypeOptions;
+
+    @ConfigProperty(name = "quarkus.http.header.\"X-Frame-Options\".value")
+    String frameOptions;
 
     @Inject
     ObjectMapper json;
@@ -56,9 +63,9 @@ public class AddressCheck {
         rc.response().setStatusCode(400)
                 .putHeader(HttpHeaders.CONTENT_TYPE, page.getMediaType().toString())
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .putHeader("Content-Security-Policy", CSP)
-                .putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("X-Frame-Options", "DENY")
+                .putHeader("Content-Security-Policy", contentSecurityPolicy)
+                .putHeader("X-Content-Type-Options", contentTypeOptions)
+                .putHeader("X-Frame-Options", frameOptions)
                 .end(render(page.getEntity()));
     }
 

@@ -139,6 +139,8 @@ class CatalogErrorsTest {
         assertTrue(answer.contains("Content-Type: text/html") || answer.contains("content-type: text/html"), answer);
         assertTrue(answer.contains("is not followed by two hexadecimal digits"), answer);
         assertTrue(answer.contains("<a class=\"brand\" href=\"/\">") && !answer.contains("Exception"), answer);
+        // the store's own security headers, as on every page (it answers before Quarkus adds them)
+        assertTrue(answer.contains("Content-Security-Policy: default-src 'self'") && answer.contains("X-Frame-Options: DENY"), answer);
     }
 
     @Test
